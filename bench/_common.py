@@ -1,0 +1,228 @@
+"""Shared helpers of the webhook benchmarks (not a benchmark: running it directly exits 0).
+
+Everything here stays on 127.0.0.1: a scratch MariaDB database, one Redis db, gunicorn and
+Celery child processes that are always terminated (try/finally, also on Ctrl-C)."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from wa_gateway.signatures import signature_header  # noqa: E402
+
+HOST = "127.0.0.1"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "shop_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+APP_SECRET = "bench-app-secret"
+PHONE_ID = "4242"
+API_VERSION = "v21.0"
+
+
+def interrupt_on_signals() -> None:
+    """SIGTERM and SIGINT raise KeyboardInterrupt in the main thread, so the `finally`
+    blocks stop the child processes (a background job starts with SIGINT ignored)."""
+
+    def _raise(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _raise)
+    signal.signal(signal.SIGINT, _raise)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def app_env(**extra: str) -> dict[str, str]:
+    """Production settings on loopback: DEBUG off, real signatures, MariaDB, Redis broker."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "project_core.settings.prod",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "WA_APP_SECRET": APP_SECRET,
+        "DB_ENGINE": "mysql",
+        "DB_NAME": DB_NAME,
+        "REDIS_URL": REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "LOG_JSON": "1",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    """Create the scratch database (idempotent) and migrate it; flush the Redis db."""
+    subprocess.run(
+        [
+            "mysql",
+            "-uroot",
+            "-h",
+            HOST,
+            "-e",
+            f"CREATE DATABASE IF NOT EXISTS `{DB_NAME}` "
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    flush_redis()
+
+
+def flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
+
+
+def start_gunicorn(
+    *, app: str, port: int, workers: int, threads: int, env: dict[str, str]
+) -> subprocess.Popen:
+    """The project's gunicorn.conf.py (preload, keep-alive, JSON access log to a pipe we drop),
+    with the bind, worker and thread counts of the benchmark."""
+    env = {
+        **env,
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_MAX_REQUESTS": "0",  # no recycling in the middle of a measurement
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    wait_http(port, process)
+    return process
+
+
+def wait_http(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server on port {port} did not answer within {timeout:.0f} s")
+
+
+def stop(processes: Iterable[subprocess.Popen | None]) -> None:
+    """SIGTERM each child's process group (gunicorn/celery and their workers), then kill."""
+    alive = [p for p in processes if p is not None and p.poll() is None]
+    for process in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in alive:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every live process in a process group (gunicorn master and its
+    workers): CPU per request is a figure that other load on a shared machine distorts less
+    than requests/s."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the ")": state ppid pgrp ...; utime and stime are fields 14 and 15 of stat.
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def webhook_body(*, wamid: str, sender: str, text: str) -> bytes:
+    """One inbound text message as Meta sends it."""
+    return json.dumps(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "1",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {
+                                    "display_phone_number": "1555",
+                                    "phone_number_id": PHONE_ID,
+                                },
+                                "contacts": [{"profile": {"name": "Bench"}, "wa_id": sender}],
+                                "messages": [
+                                    {
+                                        "from": sender,
+                                        "id": wamid,
+                                        "timestamp": str(int(time.time())),
+                                        "type": "text",
+                                        "text": {"body": text},
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+
+
+def signed_headers(body: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-Hub-Signature-256": signature_header(body=body, secret=APP_SECRET),
+    }
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+if __name__ == "__main__":
+    # `make bench` runs every bench/*.py; this module is a library.
+    sys.exit(0)

@@ -1,0 +1,106 @@
+"""One client factory for every OpenAI-compatible provider, on the official `openai` SDK.
+
+LLM_PROVIDER picks the base URL and key: `openai` (OPENAI_API_KEY, optional
+OPENAI_BASE_URL), `openrouter` (OPENROUTER_API_KEY + OPENROUTER_BASE_URL) or `vllm`
+(VLLM_BASE_URL, key optional). Every request has LLM_REQUEST_TIMEOUT and at most
+LLM_MAX_RETRIES retries; replies are JSON validated against a pydantic schema before
+use. Any failure, whatever its cause, is raised as one `LLMUnavailable`, so callers have
+exactly one thing to fall back on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import TypeVar
+
+import openai
+from django.conf import settings
+from pydantic import BaseModel, ValidationError
+
+logger = logging.getLogger(__name__)
+
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+class LLMUnavailable(Exception):
+    """The LLM could not give a usable answer (not configured, timeout, HTTP error,
+    invalid JSON, schema violation)."""
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    name: str
+    base_url: str | None
+    api_key: str
+
+
+def provider_config() -> ProviderConfig | None:
+    """The configured provider, or None when it lacks what it needs (no key / no URL)."""
+    provider = settings.LLM_PROVIDER
+    if provider == "openai":
+        if not settings.OPENAI_API_KEY:
+            return None
+        return ProviderConfig("openai", settings.OPENAI_BASE_URL or None, settings.OPENAI_API_KEY)
+    if provider == "openrouter":
+        if not settings.OPENROUTER_API_KEY:
+            return None
+        return ProviderConfig(
+            "openrouter", settings.OPENROUTER_BASE_URL, settings.OPENROUTER_API_KEY
+        )
+    if provider == "vllm":
+        if not settings.VLLM_BASE_URL:
+            return None
+        # vLLM accepts any key unless started with --api-key; the SDK needs a non-empty one.
+        return ProviderConfig("vllm", settings.VLLM_BASE_URL, settings.VLLM_API_KEY or "EMPTY")
+    raise LLMUnavailable(f"unknown LLM_PROVIDER {provider!r} (openai, openrouter or vllm)")
+
+
+def llm_configured() -> bool:
+    try:
+        return provider_config() is not None
+    except LLMUnavailable:
+        return False
+
+
+def client_get() -> openai.OpenAI:
+    config = provider_config()
+    if config is None:
+        raise LLMUnavailable(f"LLM provider {settings.LLM_PROVIDER!r} is not configured")
+    return openai.OpenAI(
+        api_key=config.api_key,
+        base_url=config.base_url,
+        timeout=settings.LLM_REQUEST_TIMEOUT,
+        max_retries=settings.LLM_MAX_RETRIES,
+    )
+
+
+def chat_json(
+    *,
+    model: str,
+    system: str,
+    messages: list[dict[str, str]],
+    schema: type[Schema],
+    max_tokens: int = 400,
+    temperature: float = 0.0,
+) -> Schema:
+    """Ask for a JSON object and validate it against `schema`."""
+    try:
+        response = client_get().chat.completions.create(
+            model=model,
+            messages=[{"role": "system", "content": system}, *messages],
+            response_format={"type": "json_object"},
+            max_tokens=max_tokens,
+            temperature=temperature,
+        )
+        content = response.choices[0].message.content or ""
+    except openai.OpenAIError as exc:
+        raise LLMUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
+    except (IndexError, AttributeError) as exc:
+        raise LLMUnavailable("the LLM response had no message") from exc
+    try:
+        return schema.model_validate(json.loads(content))
+    except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
+        logger.warning("LLM reply rejected by schema %s: %s", schema.__name__, str(exc)[:200])
+        raise LLMUnavailable(f"invalid structured output: {str(exc)[:200]}") from exc

@@ -1,0 +1,183 @@
+"""Staff screens for conversations, including the human handoff desk: the queue of open
+handoffs, a chat's transcript with a reply form, and ending a handoff."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from users.selectors import customer_in_service_window
+
+from .exceptions import ConversationError
+from .models import Chat, Message
+from .selectors import chat_list_open_handoffs, chat_transcript
+from .services import STAFF_REPLY_MAX_CHARS, chat_handoff_end, chat_staff_reply
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "direction", "msg_type", "text", "status", "error_code")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+    max_num = 0
+    show_change_link = True
+
+
+class StaffReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Reply",
+        max_length=STAFF_REPLY_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+    )
+
+
+@admin.register(Chat)
+class ChatAdmin(admin.ModelAdmin):
+    list_display = (
+        "customer",
+        "state",
+        "language",
+        "handoff_active",
+        "closed",
+        "last_activity_at",
+        "transcript_link",
+    )
+    list_filter = ("handoff_active", "closed", "language", "state")
+    search_fields = ("customer__wa_id", "customer__profile_name")
+    autocomplete_fields = ("customer",)
+    readonly_fields = ("created_at", "updated_at", "last_activity_at")
+    inlines = [MessageInline]
+    list_select_related = ("customer",)
+    actions = ["end_handoff"]
+
+    # --- URLs -----------------------------------------------------------------------------
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        custom = [
+            path(
+                "handoffs/",
+                self.admin_site.admin_view(self.handoffs_view),
+                name=f"{prefix}_handoffs",
+            ),
+            path(
+                "<int:chat_id>/transcript/",
+                self.admin_site.admin_view(self.transcript_view),
+                name=f"{prefix}_transcript",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def _url(self, name: str, *args: object) -> str:
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
+            args=args,
+            current_app=self.admin_site.name,
+        )
+
+    @admin.display(description="Transcript")
+    def transcript_link(self, chat: Chat) -> str:
+        return format_html('<a href="{}">Open</a>', self._url("transcript", chat.pk))
+
+    # --- Actions --------------------------------------------------------------------------
+    @admin.action(description="End handoff (the bot answers again)", permissions=["change"])
+    def end_handoff(self, request: HttpRequest, queryset: QuerySet[Chat]) -> None:
+        ended = sum(
+            chat_handoff_end(chat=chat, actor=request.user.get_username()) for chat in queryset
+        )
+        skipped = queryset.count() - ended
+        self.message_user(request, f"Handoff ended for {ended} chat(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} chat(s) were not in handoff.", messages.WARNING)
+
+    # --- Views ----------------------------------------------------------------------------
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "handoffs_url": self._url("handoffs"),
+            "open_handoffs": chat_list_open_handoffs().count(),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def handoffs_view(self, request: HttpRequest) -> HttpResponse:
+        """The queue of chats waiting for a human, longest-waiting first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        chats = list(chat_list_open_handoffs())
+        rows = [
+            {
+                "chat": chat,
+                "transcript_url": self._url("transcript", chat.pk),
+                "in_window": customer_in_service_window(customer=chat.customer),
+            }
+            for chat in chats
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Open handoffs",
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/conversation_log/chat/handoffs.html", context)
+
+    def transcript_view(self, request: HttpRequest, chat_id: int) -> HttpResponse:
+        """A chat's transcript, a reply form (sent through the message pipeline) and the
+        end-handoff button. POST `reply` sends; POST `end_handoff` ends the handoff."""
+        chat = get_object_or_404(Chat.objects.select_related("customer"), pk=chat_id)
+        if not self.has_view_permission(request, chat):
+            raise PermissionDenied
+        form = StaffReplyForm()
+        if request.method == "POST":
+            if not self.has_change_permission(request, chat):
+                raise PermissionDenied
+            if "end_handoff" in request.POST:
+                if chat_handoff_end(chat=chat, actor=request.user.get_username()):
+                    self.message_user(request, "Handoff ended: the bot answers again.")
+                else:
+                    self.message_user(request, "This chat is not in handoff.", messages.WARNING)
+                return HttpResponseRedirect(request.path)
+            form = StaffReplyForm(request.POST)
+            if form.is_valid():
+                try:
+                    chat_staff_reply(
+                        chat=chat,
+                        text=form.cleaned_data["text"],
+                        staff=request.user.get_username(),
+                    )
+                except ConversationError as exc:
+                    self.message_user(request, f"Not sent: {exc}", messages.ERROR)
+                else:
+                    self.message_user(request, "Reply sent.", messages.SUCCESS)
+                    return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Conversation with {chat.customer}",
+            "chat": chat,
+            "messages_list": chat_transcript(chat=chat),
+            "form": form,
+            "in_window": customer_in_service_window(customer=chat.customer),
+            "can_change": self.has_change_permission(request, chat),
+            "change_url": self._url("change", chat.pk),
+            "handoffs_url": self._url("handoffs"),
+        }
+        return TemplateResponse(request, "admin/conversation_log/chat/transcript.html", context)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("id", "chat", "direction", "msg_type", "status", "error_code", "created_at")
+    list_filter = ("direction", "status", "msg_type")
+    search_fields = ("wamid", "text", "chat__customer__wa_id")
+    autocomplete_fields = ("chat",)
+    readonly_fields = ("created_at", "sent_at", "delivered_at", "read_at", "status_updated_at")
+    date_hierarchy = "created_at"
+    list_select_related = ("chat", "chat__customer")

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Chat(models.Model):
+    """One customer's conversation with the shop: the dialog state machine's memory.
+
+    The dialog engine locks this row (select_for_update) while it handles the customer's
+    messages, so two workers never interleave one conversation.
+    """
+
+    customer = models.OneToOneField("users.Customer", related_name="chat", on_delete=models.CASCADE)
+    state = models.CharField(max_length=64, default="assistant")
+    context = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=2, default="en")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    handoff_active = models.BooleanField(
+        default=False, help_text="A human is answering; the bot stays silent."
+    )
+    handoff_requested_at = models.DateTimeField(null=True, blank=True)
+    closed = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        indexes = [
+            models.Index(fields=["handoff_active", "last_activity_at"]),
+            models.Index(fields=["closed", "last_activity_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chat with {self.customer}"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", "Inbound"
+    OUTBOUND = "out", "Outbound"
+
+
+class DeliveryStatus(models.TextChoices):
+    # Ordered by progress: a status callback never moves a message backwards.
+    RECEIVED = "received", "Received"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    READ = "read", "Read"
+    FAILED = "failed", "Failed"
+
+
+STATUS_RANK = {
+    DeliveryStatus.RECEIVED: 0,
+    DeliveryStatus.QUEUED: 1,
+    DeliveryStatus.SENT: 2,
+    DeliveryStatus.DELIVERED: 3,
+    DeliveryStatus.READ: 4,
+    DeliveryStatus.FAILED: 5,
+}
+
+
+class Message(models.Model):
+    chat = models.ForeignKey(Chat, related_name="messages", on_delete=models.CASCADE)
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    msg_type = models.CharField(max_length=24, default="text")
+    body = models.JSONField(default=dict, blank=True)
+    text = models.TextField(blank=True, help_text="Readable rendering, for staff and search.")
+    wamid = models.CharField(
+        "WhatsApp message id", max_length=128, unique=True, null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    error_code = models.IntegerField(null=True, blank=True)
+    error_title = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_by_staff = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    status_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["chat", "created_at"]),
+            models.Index(fields=["direction", "status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.msg_type} #{self.pk}"

@@ -1,0 +1,52 @@
+"""Reads of conversations for staff screens, the API and housekeeping."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from .models import Chat, Message
+
+
+def chat_get(*, chat_id: int) -> Chat | None:
+    return Chat.objects.select_related("customer").filter(pk=chat_id).first()
+
+
+def chat_list(*, handoff: bool | None = None, closed: bool | None = None) -> QuerySet[Chat]:
+    """Chats, most recently active first, optionally only those in (or out of) handoff."""
+    qs = Chat.objects.select_related("customer")
+    if handoff is not None:
+        qs = qs.filter(handoff_active=handoff)
+    if closed is not None:
+        qs = qs.filter(closed=closed)
+    return qs.order_by("-last_activity_at", "-id")
+
+
+def chat_list_open_handoffs() -> QuerySet[Chat]:
+    """Chats waiting for a human, the longest-waiting first."""
+    return (
+        Chat.objects.select_related("customer")
+        .filter(handoff_active=True, closed=False)
+        .order_by("handoff_requested_at", "id")
+    )
+
+
+def chat_transcript(*, chat: Chat, limit: int = 200) -> list[Message]:
+    """The last `limit` messages of a chat, oldest first (the order staff read them in)."""
+    latest = list(chat.messages.order_by("-created_at", "-id")[:limit])
+    latest.reverse()
+    return latest
+
+
+def chat_ids_inactive(*, before: datetime) -> list[int]:
+    """Open chats with no activity since `before` (a chat never active counts from its
+    creation)."""
+    return list(
+        Chat.objects.filter(closed=False)
+        .filter(
+            Q(last_activity_at__lt=before) | Q(last_activity_at__isnull=True, created_at__lt=before)
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )

@@ -1,0 +1,231 @@
+"""Conversation actions: human handoff, staff replies and housekeeping of chats.
+
+Every write to chats and messages outside the message pipeline goes through here.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from users.selectors import customer_in_service_window
+
+from .exceptions import CustomerOptedOut, EmptyReply, OutsideServiceWindow
+from .models import STATUS_RANK, Chat, DeliveryStatus, Direction, Message
+from .outbound import outbound_text_send
+
+logger = logging.getLogger(__name__)
+
+# A closed or reset chat starts again at the assistant's greeting.
+DEFAULT_STATE: str = Chat._meta.get_field("state").default
+STAFF_REPLY_MAX_CHARS = 4096  # Graph's limit for a text body
+
+
+def chat_handoff_start(*, chat: Chat) -> bool:
+    """Hand the conversation to a human: the bot stays silent until staff end the handoff.
+    Idempotent: False when the chat was already in handoff."""
+    now = timezone.now()
+    started = (
+        Chat.objects.filter(pk=chat.pk, handoff_active=False).update(
+            handoff_active=True,
+            handoff_requested_at=now,
+            closed=False,
+            closed_at=None,
+            updated_at=now,
+        )
+        == 1
+    )
+    chat.refresh_from_db()
+    return started
+
+
+def chat_handoff_end(*, chat: Chat, actor: str = "") -> bool:
+    """Give the conversation back to the bot, which resumes at its default state.
+    Idempotent: False when the chat was not in handoff."""
+    now = timezone.now()
+    ended = (
+        Chat.objects.filter(pk=chat.pk, handoff_active=True).update(
+            handoff_active=False,
+            handoff_requested_at=None,
+            state=DEFAULT_STATE,
+            updated_at=now,
+        )
+        == 1
+    )
+    if ended:
+        logger.info("handoff ended", extra={"chat_id": chat.pk, "actor": actor})
+    chat.refresh_from_db()
+    return ended
+
+
+def chat_staff_reply(*, chat: Chat, text: str, staff: str) -> Any:
+    """Send a staff member's free-form reply to the chat's customer through the message
+    pipeline (persisted as an outbound Message with `sent_by_staff`).
+
+    Refused with a domain error when the text is empty, the customer opted out, or the
+    24-hour customer-service window is closed (Meta rejects free-form text then: error
+    131047); nothing is sent in those cases.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise EmptyReply()
+    customer = chat.customer
+    customer.refresh_from_db(fields=["opted_out", "last_inbound_at"])
+    if customer.opted_out:
+        raise CustomerOptedOut(customer.wa_id)
+    if not customer_in_service_window(customer=customer):
+        raise OutsideServiceWindow(customer.wa_id)
+    result = outbound_text_send(
+        customer=customer, text=text[:STAFF_REPLY_MAX_CHARS], sent_by_staff=staff[:150]
+    )
+    # A staff reply is activity: the housekeeping must not close this chat under them.
+    Chat.objects.filter(pk=chat.pk).update(last_activity_at=timezone.now())
+    logger.info("staff reply sent", extra={"chat_id": chat.pk, "staff": staff})
+    return result
+
+
+def chat_close_inactive(*, chat_id: int, inactive_before: datetime) -> bool:
+    """Close a chat idle since before `inactive_before` and reset its dialog state, so the
+    next message starts a fresh conversation. Conditional, so a chat that became active
+    meanwhile stays open; idempotent: False when nothing changed."""
+    now = timezone.now()
+    return (
+        Chat.objects.filter(pk=chat_id, closed=False)
+        .filter(
+            Q(last_activity_at__lt=inactive_before)
+            | Q(last_activity_at__isnull=True, created_at__lt=inactive_before)
+        )
+        .update(
+            closed=True,
+            closed_at=now,
+            state=DEFAULT_STATE,
+            context={},
+            handoff_active=False,
+            handoff_requested_at=None,
+            updated_at=now,
+        )
+        == 1
+    )
+
+
+def message_purge_before(*, before: datetime, batch_size: int = 1000) -> int:
+    """Delete messages (and with them their delivery statuses) created before `before`:
+    the retention limit for personal data. Deletes in short batches so a large purge never
+    holds long locks; returns how many were deleted."""
+    deleted = 0
+    while True:
+        ids = list(
+            Message.objects.filter(created_at__lt=before)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            count, _ = Message.objects.filter(pk__in=ids).delete()
+        deleted += count
+
+
+# --- The message pipeline ------------------------------------------------------------------
+def chat_get_locked(*, customer_id: int) -> Chat:
+    """The customer's Chat, created if missing, locked (SELECT ... FOR UPDATE) until the
+    surrounding transaction ends: one worker at a time handles a conversation."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("chat_get_locked must run inside a transaction")
+    chat = Chat.objects.select_for_update().filter(customer_id=customer_id).first()
+    if chat is not None:
+        return chat
+    try:
+        with transaction.atomic():
+            Chat.objects.create(customer_id=customer_id)
+    except IntegrityError:
+        pass  # created concurrently; lock the winner's row below
+    return Chat.objects.select_for_update().get(customer_id=customer_id)
+
+
+def chat_save_turn(*, chat: Chat, state: str, context: dict[str, Any], language: str) -> Chat:
+    """Persist the dialog state after a turn."""
+    chat.state = state
+    chat.context = context
+    chat.language = language
+    chat.last_activity_at = timezone.now()
+    chat.closed = False
+    chat.closed_at = None
+    chat.save(
+        update_fields=[
+            "state",
+            "context",
+            "language",
+            "last_activity_at",
+            "closed",
+            "closed_at",
+            "updated_at",
+        ]
+    )
+    return chat
+
+
+def message_record_inbound(
+    *, chat: Chat, wamid: str, msg_type: str, body: dict[str, Any], text: str
+) -> Message:
+    """Log the customer's message on the chat (idempotent on wamid)."""
+    message, _ = Message.objects.get_or_create(
+        wamid=wamid,
+        defaults={
+            "chat": chat,
+            "direction": Direction.INBOUND,
+            "msg_type": msg_type,
+            "body": body,
+            "text": text[:4096],
+            "status": DeliveryStatus.RECEIVED,
+        },
+    )
+    return message
+
+
+def message_status_update(
+    *,
+    wamid: str,
+    status: str,
+    at: datetime | None = None,
+    error_code: int | None = None,
+    error_title: str = "",
+) -> bool:
+    """Apply a delivery status callback to an outbound message. A status never moves
+    backwards (read then a late 'delivered' stays read); a failure keeps Meta's code and
+    title. Returns True when the row changed."""
+    if status not in STATUS_RANK:
+        return False
+    at = at or timezone.now()
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .filter(wamid=wamid, direction=Direction.OUTBOUND)
+            .first()
+        )
+        if message is None:
+            return False
+        if STATUS_RANK[status] <= STATUS_RANK.get(message.status, 0):
+            return False
+        message.status = status
+        message.status_updated_at = at
+        fields = ["status", "status_updated_at"]
+        timestamp_field = {
+            DeliveryStatus.SENT: "sent_at",
+            DeliveryStatus.DELIVERED: "delivered_at",
+            DeliveryStatus.READ: "read_at",
+        }.get(status)
+        if timestamp_field and getattr(message, timestamp_field) is None:
+            setattr(message, timestamp_field, at)
+            fields.append(timestamp_field)
+        if status == DeliveryStatus.FAILED:
+            message.error_code = error_code
+            message.error_title = error_title[:300]
+            fields += ["error_code", "error_title"]
+        message.save(update_fields=fields)
+    return True

@@ -1,0 +1,221 @@
+"""ChatEngine: one inbound message in, the customer's reply out.
+
+Runs inside `wa_gateway.tasks.process_inbound`'s transaction, which holds the Chat row
+lock. Order of concerns for each message: record it; opt-out/opt-in; human handoff
+(silence); session expiry; routing (pressed id → its state, unsupported media → polite
+reply, free text → the collecting state or the intent); the state's turn (in the
+customer's language); persist state and context; send the reply after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from conversation_log.services import chat_get_locked, chat_save_turn, message_record_inbound
+from message_bus.dto import Button, OutboundMessage, ReplyButtons, Text
+from message_bus.services import outbound_send
+from site_config.selectors import site_config_get
+from users.models import Customer
+from users.services import customer_opt_in, customer_opt_out, customer_set_language
+
+from . import state_router
+from .events import IncomingMessage
+from .language import language_detect
+from .states.base import State, StateResult, TurnContext
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STATE = "assistant"
+MAX_CHAINED_STATES = 4
+TEXT_KINDS = frozenset({"text", "interactive", "button"})
+STOP_WORDS = frozenset({"stop", "unsubscribe", "إيقاف", "ايقاف", "الغاء الاشتراك", "توقف"})
+START_WORDS = frozenset({"start", "subscribe", "ابدأ", "ابدا", "اشتراك"})
+MENU_WORDS = frozenset({"menu", "main menu", "القائمة", "قائمة", "الرئيسية"})
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.strip().lower().split()).strip(".!؟?")
+
+
+def menu_buttons() -> list[Button]:
+    return [
+        Button(id="browse", title=_("Browse products")),
+        Button(id="cart:view", title=_("My cart")),
+        Button(id="help", title=_("Help")),
+    ]
+
+
+class ChatEngine:
+    def handle_message(self, event: IncomingMessage) -> list[OutboundMessage]:
+        """Handle one inbound message; returns the messages queued for sending."""
+        customer = Customer.objects.get(pk=event.customer_id)
+        chat = chat_get_locked(customer_id=customer.pk)
+        message_record_inbound(
+            chat=chat,
+            wamid=event.wamid,
+            msg_type=event.kind,
+            body=event.raw,
+            text=event.text or event.reply_title,
+        )
+        language = language_detect(event.text, default=customer.language)
+        if event.text and language != customer.language:
+            customer_set_language(customer=customer, language=language)
+        words = _normalised(event.text)
+
+        with override(language):
+            if words in STOP_WORDS:
+                customer_opt_out(customer=customer)
+                return self._send(
+                    customer,
+                    chat,
+                    [
+                        Text(
+                            body=_(
+                                "You will not receive any more messages from us. "
+                                "Send START to opt back in."
+                            )
+                        )
+                    ],
+                    allow_opted_out=True,
+                )
+            if customer.opted_out:
+                if words not in START_WORDS:
+                    return []  # opted out: nothing but the opt-out confirmation
+                customer_opt_in(customer=customer)
+                chat.state, chat.context = DEFAULT_STATE, {}
+            if chat.handoff_active:
+                return []  # a person is answering; the bot stays silent
+
+            preface: list[OutboundMessage] = []
+            data = dict(chat.context or {})
+            current = chat.state or DEFAULT_STATE
+            timeout = timedelta(minutes=site_config_get().session_timeout_minutes)
+            if chat.last_activity_at and timezone.now() - chat.last_activity_at > timeout:
+                if current != DEFAULT_STATE or data:
+                    preface.append(
+                        Text(
+                            body=_(
+                                "Welcome back! Your previous session expired, "
+                                "so we are starting over."
+                            )
+                        )
+                    )
+                current, data = DEFAULT_STATE, {}
+
+            state, payload = self._route(event, current, words)
+            ctx = TurnContext(
+                customer=customer,
+                chat=chat,
+                event=event,
+                language=language,
+                data=data,
+                payload=payload,
+            )
+            messages, next_state = self._run(state, ctx, current)
+            chat_save_turn(chat=chat, state=next_state, context=ctx.data, language=ctx.language)
+            return self._send(customer, chat, preface + messages)
+
+    def _route(self, event: IncomingMessage, current: str, words: str) -> tuple[State, str]:
+        if event.reply_id:
+            resolved = state_router.resolve_reply(event.reply_id)
+            if resolved is None:
+                logger.info("stale or unknown reply id %r", event.reply_id)
+                return _ExpiredOption(), ""
+            return resolved
+        if event.kind == "location":
+            state = state_router.state_get(current)
+            if state is not None and state.accepts_location:
+                return state, ""
+            return _Fallback(), ""
+        if event.kind not in TEXT_KINDS or not event.has_text:
+            return _Unsupported(), ""
+        if words in MENU_WORDS:
+            return state_router.state_get(DEFAULT_STATE) or _Fallback(), ""
+        state = state_router.state_get(current)
+        if state is not None and state.accepts_text:
+            return state, ""
+        return state_router.state_get(DEFAULT_STATE) or _Fallback(), ""
+
+    def _run(
+        self, state: State, ctx: TurnContext, current: str
+    ) -> tuple[list[OutboundMessage], str]:
+        messages: list[OutboundMessage] = []
+        next_state = current
+        for _hop in range(MAX_CHAINED_STATES):
+            try:
+                result: StateResult = state.handle(ctx)
+            except Exception:
+                logger.exception("state %s failed", state.name)
+                messages.append(
+                    ReplyButtons(
+                        body=_("Sorry, something went wrong on our side. Please try again."),
+                        buttons=tuple(menu_buttons()),
+                    )
+                )
+                return messages, DEFAULT_STATE
+            messages.extend(result.messages)
+            if result.next_state:
+                next_state = result.next_state
+            if not result.then:
+                break
+            following = state_router.state_get(result.then)
+            if following is None:
+                break
+            state, ctx.payload = following, ""
+        return messages, next_state
+
+    @staticmethod
+    def _send(customer: Customer, chat, messages, allow_opted_out: bool = False):
+        if not messages:
+            return []
+        outbound_send(
+            customer=customer, chat=chat, messages=messages, allow_opted_out=allow_opted_out
+        )
+        return messages
+
+
+class _ExpiredOption(State):
+    name = "_expired_option"
+
+    def handle(self, ctx: TurnContext) -> StateResult:
+        return StateResult(
+            messages=[
+                ReplyButtons(
+                    body=_("Sorry, that option has expired. Here is the main menu."),
+                    buttons=tuple(menu_buttons()),
+                )
+            ],
+            next_state=DEFAULT_STATE,
+        )
+
+
+class _Unsupported(State):
+    name = "_unsupported"
+
+    def handle(self, ctx: TurnContext) -> StateResult:
+        return StateResult(
+            messages=[
+                ReplyButtons(
+                    body=_(
+                        "Sorry, I can only read text messages and button replies. "
+                        "Please type your question or choose an option."
+                    ),
+                    buttons=tuple(menu_buttons()),
+                )
+            ]
+        )
+
+
+class _Fallback(State):
+    name = "_fallback"
+
+    def handle(self, ctx: TurnContext) -> StateResult:
+        return StateResult(
+            messages=[ReplyButtons(body=_("How can we help you?"), buttons=tuple(menu_buttons()))],
+            next_state=DEFAULT_STATE,
+        )

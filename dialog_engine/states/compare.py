@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import logging
+
+from django.utils.translation import gettext as _
+
+from brandkit.specs import specs_display
+from inventory.selectors import product_get
+from message_bus.dto import Button, ReplyButtons
+from orders.calculations import format_money
+
+from ..state_router import register
+from .base import State, StateResult, TurnContext
+from .common import join_lines, menu_button, product_missing, stock_label
+
+COMPARE_MAX = 3
+logger = logging.getLogger(__name__)
+
+
+def _advice(ctx: TurnContext, products: list) -> str:
+    """The assistant's summary of the differences, when an LLM is configured (it may only
+    phrase facts from the database); empty otherwise."""
+    from ai_assistant.services import assistant_compare
+
+    try:
+        answer = assistant_compare(
+            customer=ctx.customer, chat=ctx.chat, products=products, language=ctx.language
+        )
+    except Exception:  # logged: the table above already answers, advice is a bonus
+        logger.warning("assistant_compare failed", exc_info=True)
+        return ""
+    if answer.source != "llm":
+        return ""
+    return answer.text.split("\n\n", 1)[-1]
+
+
+@register
+class CompareState(State):
+    """Compare two or three products side by side. `cmp:add:<sku>` adds to the comparison
+    (kept in the context under `compare`), `cmp:show` shows it, `cmp:clear` empties it."""
+
+    name = "compare"
+    prefixes = ("cmp",)
+
+    def handle(self, ctx: TurnContext) -> StateResult:
+        action, _sep, sku = ctx.payload.partition(":")
+        skus: list[str] = [s for s in ctx.data.get("compare", []) if isinstance(s, str)]
+        if action == "clear":
+            ctx.data["compare"] = []
+            return StateResult(
+                messages=[
+                    ReplyButtons(
+                        body=_("The comparison is empty now."),
+                        buttons=(Button(id="browse", title=_("Browse products")), menu_button()),
+                    )
+                ],
+                next_state="assistant",
+            )
+        if action == "add":
+            product = product_get(sku=sku)
+            if product is None:
+                return product_missing()
+            if sku in skus:
+                skus.remove(sku)
+            skus.append(sku)
+            skus = skus[-COMPARE_MAX:]
+            ctx.data["compare"] = skus
+        products = [p for p in (product_get(sku=s) for s in skus) if p is not None]
+        if len(products) < 2:
+            names = ", ".join(p.name(ctx.language) for p in products)
+            body = (
+                _("Added %(name)s to the comparison. Open another product and tap Compare.")
+                % {"name": names}
+                if products
+                else _("Open a product and tap Compare to compare two or three products.")
+            )
+            return StateResult(
+                messages=[
+                    ReplyButtons(
+                        body=body,
+                        buttons=(Button(id="browse", title=_("Browse products")), menu_button()),
+                    )
+                ],
+                next_state="assistant",
+            )
+        return StateResult(messages=self._table(ctx, products), next_state="assistant")
+
+    def _table(self, ctx: TurnContext, products: list) -> list:
+        lang = ctx.language
+        blocks = []
+        for index, product in enumerate(products, start=1):
+            specs = specs_display(specs=product.specs, language=lang, key_only=True)[:6]
+            blocks.append(
+                join_lines(
+                    [
+                        f"*{index}. {product.name(lang)}*",
+                        f"{_('Price')}: {format_money(product.price, product.currency)}",
+                        stock_label(product),
+                        *(f"• {label}: {value}" for label, value in specs),
+                    ]
+                )
+            )
+        cheapest = min(products, key=lambda p: p.price)
+        summary = _("Cheapest: %(name)s") % {"name": cheapest.name(lang)}
+        buttons = tuple(
+            Button(id=f"prd:{p.sku}", title=f"{i}. {p.name(lang)}")
+            for i, p in enumerate(products, start=1)
+        )
+        parts = [_("Comparison:"), *blocks, summary, _advice(ctx, products)]
+        body = "\n\n".join(part for part in parts if part)
+        # One message: the table, then the buttons (the bus splits only a body over 1024).
+        return [
+            ReplyButtons(
+                body=body + "\n\n" + _("Open one of them, or clear the comparison."),
+                buttons=(*buttons[:2], Button(id="cmp:clear", title=_("Clear comparison"))),
+            )
+        ]

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from message_bus.dto import Button, ReplyButtons
+
+from ..state_router import register
+from .base import State, StateResult, TurnContext
+from .common import menu_reply
+
+logger = logging.getLogger(__name__)
+
+RATINGS = {"good": 5, "ok": 3, "bad": 1}
+
+
+@register
+class FeedbackState(State):
+    """How was the experience? `fb` asks, `fb:good|ok|bad` records the rating in the
+    chat context (staff read it with the transcript) and the log, and a typed comment
+    after a rating is kept too."""
+
+    name = "feedback"
+    prefixes = ("fb",)
+    accepts_text = True
+
+    def handle(self, ctx: TurnContext) -> StateResult:
+        from .free_text import route_free_text, was_routed
+
+        if not ctx.event.is_reply and not was_routed(ctx):
+            if ctx.data.get("feedback", {}).get("awaiting_comment"):
+                feedback = ctx.data["feedback"]
+                feedback.update(comment=ctx.text[:500], awaiting_comment=False)
+                logger.info("customer feedback comment", extra={"chat_id": ctx.chat.pk})
+                return StateResult(
+                    messages=[menu_reply(_("Thank you for your feedback!"))],
+                    next_state="assistant",
+                )
+            return route_free_text(ctx)
+        if ctx.payload not in RATINGS:
+            return StateResult(
+                messages=[
+                    ReplyButtons(
+                        body=_("How was your experience with us?"),
+                        buttons=(
+                            Button(id="fb:good", title=_("Great")),
+                            Button(id="fb:ok", title=_("OK")),
+                            Button(id="fb:bad", title=_("Not good")),
+                        ),
+                    )
+                ],
+                next_state="assistant",
+            )
+        ctx.data["feedback"] = {
+            "rating": RATINGS[ctx.payload],
+            "at": timezone.now().isoformat(),
+            "awaiting_comment": True,
+        }
+        logger.info(
+            "customer feedback", extra={"chat_id": ctx.chat.pk, "rating": RATINGS[ctx.payload]}
+        )
+        return StateResult(
+            messages=[menu_reply(_("Thanks! If you like, type a comment to tell us more."))],
+            next_state=self.name,
+        )

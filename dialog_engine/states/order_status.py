@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from message_bus.dto import Button, ReplyButtons
+from orders.calculations import format_money
+from orders.models import OrderStatus
+from orders.selectors import order_get
+
+from ..state_router import register
+from .base import State, StateResult, TurnContext
+from .common import join_lines, menu_button
+
+ORDER_NUMBER = re.compile(re.escape(settings.ORDER_NUMBER_PREFIX) + r"-?[\w-]{4,40}", re.IGNORECASE)
+
+
+def status_label(status: str) -> str:
+    labels = {
+        OrderStatus.PLACED: _("Placed, awaiting payment"),
+        OrderStatus.PAID: _("Paid, being prepared"),
+        OrderStatus.SHIPPED: _("Shipped, on its way"),
+        OrderStatus.DELIVERED: _("Delivered"),
+        OrderStatus.CANCELLED: _("Cancelled"),
+        OrderStatus.REFUNDED: _("Refunded"),
+    }
+    return labels.get(status, status)
+
+
+def order_number_find(text: str) -> str:
+    match = ORDER_NUMBER.search(text)
+    return match.group(0) if match else ""
+
+
+@register
+class OrderStatusState(State):
+    """The status of one of the customer's orders, by number (`ord:<number>`, or typed
+    after `ord` asks for it). Other people's orders are never shown."""
+
+    name = "order_status"
+    prefixes = ("ord",)
+    accepts_text = True
+
+    def handle(self, ctx: TurnContext) -> StateResult:
+        number = ctx.payload or order_number_find(ctx.text)
+        if not number:
+            from .free_text import route_free_text, was_routed
+
+            if (
+                ctx.event.is_reply
+                or was_routed(ctx)
+                or ctx.data.pop("awaiting_order_number", None) is None
+            ):
+                ctx.data["awaiting_order_number"] = True
+                return StateResult(
+                    messages=[
+                        ReplyButtons(
+                            body=_("Please type your order number (for example %(example)s).")
+                            % {"example": f"{settings.ORDER_NUMBER_PREFIX}-20260101-0001"},
+                            buttons=(Button(id="orders", title=_("My orders")), menu_button()),
+                        )
+                    ],
+                    next_state=self.name,
+                )
+            return route_free_text(ctx)
+        ctx.data.pop("awaiting_order_number", None)
+        order = order_get(order_number=number, customer=ctx.customer)
+        if order is None:
+            return StateResult(
+                messages=[
+                    ReplyButtons(
+                        body=_("I could not find an order %(number)s on your account.")
+                        % {"number": number},
+                        buttons=(Button(id="orders", title=_("My orders")), menu_button()),
+                    )
+                ],
+                next_state="assistant",
+            )
+        lang = ctx.language
+        lines = [
+            f"{item.quantity} × {(item.name_ar or item.name_en) if lang == 'ar' else item.name_en}"
+            for item in order.items.all()
+        ]
+        body = join_lines(
+            [
+                _("Order %(number)s") % {"number": order.order_number},
+                _("Status: %(status)s") % {"status": status_label(order.status)},
+                "\n".join(lines),
+                _("Total: %(amount)s") % {"amount": format_money(order.total, order.currency)},
+                _("Deliver to: %(name)s, %(address)s")
+                % {"name": order.contact_name, "address": order.address},
+            ]
+        )
+        buttons = [Button(id=f"reord:{order.order_number}", title=_("Order again"))]
+        if order.can_move_to(OrderStatus.CANCELLED):
+            buttons.append(Button(id=f"ocan:{order.order_number}", title=_("Cancel order")))
+        buttons.append(menu_button())
+        return StateResult(
+            messages=[ReplyButtons(body=body, buttons=tuple(buttons))], next_state="assistant"
+        )

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import pytest
+
+from helpdesk import embeddings
+from helpdesk.answers import faq_answer
+from helpdesk.embeddings import faq_embeddings_train
+from recos import index
+from recos.models import FAQEmbedding
+from tests.factories import FAQFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_faq_index(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    embeddings.faq_matrix.invalidate()
+    yield
+    embeddings.faq_matrix.invalidate()
+
+
+@pytest.fixture
+def faqs() -> dict:
+    return {
+        "delivery": FAQFactory(
+            topic="shipping",
+            question_en="How long does delivery take?",
+            question_ar="كم تستغرق مدة التوصيل؟",
+            answer_en="Standard delivery takes 2-4 business days.",
+            answer_ar="التوصيل العادي يستغرق من 2 إلى 4 أيام عمل.",
+        ),
+        "returns": FAQFactory(
+            topic="returns",
+            question_en="What is your return policy?",
+            question_ar="ما هي سياسة الإرجاع؟",
+            answer_en="You can return items within 14 days.",
+            answer_ar="يمكنك إرجاع المنتجات خلال 14 يوماً.",
+        ),
+        "payment": FAQFactory(
+            topic="payment",
+            question_en="What payment methods do you accept?",
+            question_ar="ما طرق الدفع المتاحة؟",
+            answer_en="Card, bank transfer and cash on delivery.",
+            answer_ar="البطاقة والتحويل البنكي والدفع عند الاستلام.",
+        ),
+    }
+
+
+def test_training_encodes_both_languages_of_every_faq_once(faqs):
+    # when
+    first = faq_embeddings_train()
+    second = faq_embeddings_train()
+
+    # then
+    assert first.encoded == 2 * len(faqs) and second.encoded == 0
+    assert set(FAQEmbedding.objects.values_list("language", flat=True)) == {"en", "ar"}
+
+
+def test_editing_an_faq_reencodes_only_its_changed_language(faqs):
+    # given
+    faq_embeddings_train()
+    faqs["returns"].question_en = "Can I send an item back?"
+    faqs["returns"].save()
+
+    # when
+    summary = faq_embeddings_train()
+
+    # then
+    assert summary.encoded == 1
+
+
+def test_english_question_gets_the_english_answer(faqs):
+    # given
+    faq_embeddings_train()
+
+    # when
+    hits = faq_answer("when will my package arrive", "en")
+
+    # then
+    assert hits[0].faq == faqs["delivery"]
+    assert hits[0].answer == "Standard delivery takes 2-4 business days."
+
+
+def test_arabic_question_gets_the_arabic_answer(faqs):
+    # given
+    faq_embeddings_train()
+
+    # when
+    hits = faq_answer("ما هي طرق الدفع؟", "ar")
+
+    # then
+    assert hits[0].faq == faqs["payment"]
+    assert hits[0].question == "ما طرق الدفع المتاحة؟"
+    assert hits[0].answer == "البطاقة والتحويل البنكي والدفع عند الاستلام."
+
+
+def test_each_faq_is_answered_once_even_when_both_languages_match(faqs):
+    faq_embeddings_train()
+
+    hits = faq_answer("How long does delivery take?", "en", k=3)
+
+    assert len({hit.faq.pk for hit in hits}) == len(hits)
+
+
+def test_unrelated_question_gets_no_answer(faqs):
+    faq_embeddings_train()
+
+    assert faq_answer("asdfgh qwerty", "en") == []
+
+
+def test_inactive_faqs_are_never_answered(faqs):
+    # given
+    faq_embeddings_train()
+    faqs["delivery"].active = False
+    faqs["delivery"].save()
+
+    # when
+    hits = faq_answer("How long does delivery take?", "en")
+
+    # then
+    assert faqs["delivery"] not in [hit.faq for hit in hits]

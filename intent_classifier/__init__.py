@@ -1,0 +1,56 @@
+"""Free text → `Intent(name, confidence, slots)`, in English and Arabic.
+
+Public interface:
+
+    from intent_classifier import classify, ClassifyContext, Intent, IntentName, Slots
+
+    intent = classify("gaming laptop under $1500", {"language": "en", "state": "assistant"})
+    intent.name == IntentName.SEARCH
+    intent.slots["budget_max"] == Decimal("1500")   # money is Decimal, never float
+
+- `classify(text: str, context: ClassifyContext | None = None) -> Intent`
+- `Intent(name: IntentName, confidence: float (0..1), slots: Slots, source: "llm" | "local")`
+- `IntentName`, a fixed set: greeting, goodbye, help, menu, browse (categories), search
+  (product query), budget (price filter), brand, compare, recommend, similar,
+  product_detail, add_to_cart, show_cart, remove_item (= EDIT_CART), clear_cart, checkout,
+  order_status, my_orders, cancel_order, faq, human, feedback, language, opt_out, opt_in,
+  reset, affirm (yes), deny (no), thanks, unknown.
+- `Slots` (a TypedDict; a key is absent when the text does not say it): category and brand
+  (slugs from the database, EN/AR names and synonyms), budget_min / budget_max (Decimal),
+  currency (as written), quantity (int), product_ref (SKU), order_number
+  (ORDER_NUMBER_PREFIX-YYYYMMDD-NNNN), language ("en"/"ar"), query (the text to search).
+- `ClassifyContext` (a TypedDict, all optional): state (the dialog state), language.
+
+The LLM answers when a provider is configured; without a key, on timeout or on invalid
+output the local classifier does (nearest labelled examples in the embedding space plus
+keyword cues and rules for numbers, budgets, quantities, order numbers, brands and
+categories, EN and AR, Arabic-Indic digits included). Slots read by the rules always win
+over the model's reading. Imports are lazy so that the package can be imported while
+Django is still loading apps.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .types import ClassifyContext, Intent, IntentName, Slots
+
+__all__ = ["ClassifyContext", "Intent", "IntentName", "Slots", "classify"]
+
+_TYPES = {"ClassifyContext", "Intent", "IntentName", "Slots"}
+
+
+def classify(text: str, context: ClassifyContext | None = None) -> Intent:
+    """The intent of one customer message (never raises for an LLM failure)."""
+    from .classifier import classify as _classify
+
+    return _classify(text, context)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TYPES:
+        from . import types
+
+        return getattr(types, name)
+    raise AttributeError(name)

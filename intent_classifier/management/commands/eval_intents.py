@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from intent_classifier.classifier import classify, classify_local
+from intent_classifier.evaluation import evaluate
+
+TARGET = 0.85
+
+
+class Command(BaseCommand):
+    help = "Accuracy of the intent classifier on the held-out set, per language."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--llm", action="store_true", help="use the configured LLM (default: local)"
+        )
+        parser.add_argument(
+            "--errors", action="store_true", help="list every misclassified utterance"
+        )
+        parser.add_argument(
+            "--check", action="store_true", help=f"exit 1 below {TARGET:.0%} in a language"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        reports = evaluate(classify if options["llm"] else classify_local)
+        failed = False
+        for language, report in sorted(reports.items()):
+            self.stdout.write(
+                f"{language}: accuracy {report.accuracy:.3f} ({report.correct}/{report.total})"
+            )
+            confusions = [(pair, n) for pair, n in report.confusion.items() if pair[0] != pair[1]]
+            for (expected, predicted), count in sorted(confusions, key=lambda item: -item[1])[:15]:
+                self.stdout.write(f"    {expected:>14} → {predicted:<14} {count}")
+            if options["errors"]:
+                for utterance, expected, predicted in report.errors:
+                    self.stdout.write(f"    {utterance!r}: {expected} → {predicted}")
+            failed |= report.accuracy < TARGET
+        if options["check"] and failed:
+            raise CommandError(f"accuracy below {TARGET:.0%}")

@@ -1,0 +1,89 @@
+"""The composer: persist each outbound message, then dispatch it after commit.
+
+Messages of one turn are sent by one task, in order (Meta does not keep the order of
+concurrent sends to one user). A row is written first (status `queued`), so a broker
+outage loses nothing: `message_bus.retry_failed` re-dispatches queued rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from conversation_log.models import Chat, DeliveryStatus, Direction, Message
+from users.selectors import customer_in_service_window
+
+from .dto import OutboundMessage, Text, normalise, to_graph
+
+if TYPE_CHECKING:
+    from users.models import Customer
+
+logger = logging.getLogger(__name__)
+
+
+class OutsideServiceWindow(Exception):
+    """Free-form messages may only be sent within 24 hours of the customer's last message."""
+
+
+class CustomerOptedOut(Exception):
+    """The customer asked not to be messaged."""
+
+
+def outbound_send(
+    *,
+    customer: Customer,
+    messages: Sequence[OutboundMessage],
+    chat: Chat | None = None,
+    sent_by_staff: str = "",
+    allow_opted_out: bool = False,
+) -> list[Message]:
+    """Persist `messages` (normalised to Graph limits) as queued outbound rows and dispatch
+    them, in order, after the transaction commits."""
+    if customer.opted_out and not allow_opted_out:
+        raise CustomerOptedOut(customer.wa_id)
+    if not customer_in_service_window(customer=customer):
+        raise OutsideServiceWindow(customer.wa_id)
+    if chat is None:
+        chat, _ = Chat.objects.get_or_create(customer=customer)
+    rows = [
+        Message(
+            chat=chat,
+            direction=Direction.OUTBOUND,
+            msg_type=part.kind,
+            body=to_graph(part),
+            text=part.render()[:4096],
+            status=DeliveryStatus.QUEUED,
+            sent_by_staff=sent_by_staff,
+        )
+        for message in messages
+        for part in normalise(message)
+    ]
+    if not rows:
+        return []
+    for row in rows:  # save() (not bulk_create) so ids exist on every database
+        row.save()
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: messages_dispatch(message_ids=ids))
+    return rows
+
+
+def text_send(*, customer: Customer, text: str, sent_by_staff: str = "") -> Message:
+    """One free-form text (staff replies, reminders): the port `OUTBOUND_TEXT_SENDER`."""
+    rows = outbound_send(customer=customer, messages=[Text(body=text)], sent_by_staff=sent_by_staff)
+    return rows[0]
+
+
+def messages_dispatch(*, message_ids: list[int]) -> None:
+    """Enqueue the send task; a broker outage is logged, the rows stay queued and the
+    retry sweep sends them later."""
+    from .tasks import send_messages_task
+
+    try:
+        send_messages_task.delay(message_ids)
+    except Exception:
+        logger.exception(
+            "could not enqueue outbound messages %s; the sweep will retry", message_ids
+        )

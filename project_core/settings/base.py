@@ -1,0 +1,322 @@
+"""Settings shared by every environment. Environment variables are read only here and
+in the per-environment modules, through the typed helpers of `env.py`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .env import (
+    BASE_DIR,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
+
+# --- Django core -------------------------------------------------------------------------
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-insecure-key-change-me")
+# Previous keys, still accepted for signatures (sessions, password resets) while rotating.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
+    # layer 0
+    "site_config",
+    # layer 1: domain
+    "users",
+    "brandkit",
+    "inventory",
+    "orders",
+    "payments",
+    "conversation_log",
+    # layer 2: capabilities
+    "recos",
+    "helpdesk",
+    "intent_classifier",
+    "ai_assistant",
+    "wa_client",
+    "message_bus",
+    "connectors.llm",
+    # layer 3: orchestration
+    "dialog_engine",
+    # layer 4: edges
+    "wa_gateway",
+    "connectors.shopify_admin",
+    "bootstrap",
+]
+
+MIDDLEWARE = [
+    # First, so every later log line and every response (redirects too) carries the id.
+    "project_core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "project_core.urls"
+WSGI_APPLICATION = "project_core.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "project_core" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------------------
+# DB_ENGINE unset or "sqlite": the embedded file database, nothing else to install.
+# DB_ENGINE=mysql: MySQL/MariaDB InnoDB through mysqlclient.
+DB_ENGINE = env_str("DB_ENGINE", "sqlite").lower() or "sqlite"
+if DB_ENGINE == "sqlite":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("DB_NAME") or str(BASE_DIR / "var" / "db.sqlite3"),
+            "OPTIONS": {
+                # BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait
+                # for `timeout` instead of failing with "database is locked" mid-transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+elif DB_ENGINE == "mysql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": env_str("DB_NAME", "shop"),
+            "USER": env_str("DB_USER", "root"),
+            "PASSWORD": env_str("DB_PASSWORD"),
+            "HOST": env_str("DB_HOST", "127.0.0.1"),
+            "PORT": env_str("DB_PORT", "3306"),
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {
+                "charset": "utf8mb4",
+                "init_command": "SET sql_mode='STRICT_TRANS_TABLES,NO_ZERO_DATE,"
+                "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO'",
+                # READ COMMITTED: no gap locks, fewer deadlocks between concurrent checkouts;
+                # correctness comes from explicit row locks and conditional updates.
+                "isolation_level": "read committed",
+            },
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"DB_ENGINE must be 'sqlite' or 'mysql', got {DB_ENGINE!r}")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Internationalisation ---------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+# Meta sends webhook bodies of up to 3 MB; Django's 2.5 MB default would reject them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+WEBHOOK_MAX_BODY_BYTES = 4 * 1024 * 1024
+
+# --- REST framework ----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Electronics shop API",
+    "DESCRIPTION": "Catalog (public) and staff endpoints of the WhatsApp shop.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI assets are served from the drf-spectacular-sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Celery ------------------------------------------------------------------------------
+# Redis is only the transport; MySQL is the record. Without REDIS_URL tasks run eagerly,
+# in-process, which is what the embedded default (`make demo`, `manage.py chat`) uses.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
+# The visibility timeout must exceed the longest task + its countdown, or Redis re-delivers
+# a task that is still running (acks_late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "socket_timeout": 5,
+    "socket_connect_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must not hang a webhook when the broker is down: fail fast, the sweeper
+# re-enqueues what was stored.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Shop --------------------------------------------------------------------------------
+PRODUCT_DOMAIN = env_str("PRODUCT_DOMAIN", "consumer electronics")
+DEFAULT_CURRENCY = env_str("DEFAULT_CURRENCY", "USD").upper()
+ORDER_NUMBER_PREFIX = env_str("ORDER_NUMBER_PREFIX", "ORD")
+ABANDONED_CART_DAYS = env_int("ABANDONED_CART_DAYS", 3)
+ABANDONED_CHAT_DAYS = env_int("ABANDONED_CHAT_DAYS", 7)
+# One cart reminder after this many idle hours (only inside the 24-hour window, never to
+# customers who opted out); carts idle for ABANDONED_CART_DAYS are abandoned.
+CART_REMINDER_HOURS = env_int("CART_REMINDER_HOURS", 4)
+# Processed inbound events and messages (with their delivery statuses) older than this
+# are purged by the beat housekeeping.
+DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 90)
+# Dotted path of the callable that persists and dispatches a free-form text
+# (`(*, customer, text, sent_by_staff="")`); domain apps send through it without
+# importing message_bus. Empty: staff replies and cart reminders are refused.
+OUTBOUND_TEXT_SENDER = "message_bus.services.text_send"
+MONEY_PLACES = Decimal("0.01")
+
+# --- WhatsApp Cloud API ------------------------------------------------------------------
+WA_VERIFY_TOKEN = env_str("WA_VERIFY_TOKEN")
+WA_APP_SECRET = env_str("WA_APP_SECRET")
+WA_BEARER_TOKEN = env_str("WA_BEARER_TOKEN")
+WA_PHONE_ID = env_str("WA_PHONE_ID")
+WA_GRAPH_URL = env_str("WA_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
+WA_API_VERSION = env_str("WA_API_VERSION", "v21.0")
+WA_REQUEST_TIMEOUT = env_float("WA_REQUEST_TIMEOUT", 10.0)
+MEDIA_BASE_URL = env_str("MEDIA_BASE_URL")
+
+# --- AI: LLM providers and embeddings ----------------------------------------------------
+LLM_PROVIDER = env_str("LLM_PROVIDER", "openai").lower()
+OPENAI_API_KEY = env_str("OPENAI_API_KEY")
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL")
+OPENAI_MODEL_ID_CLASSIFY = env_str("OPENAI_MODEL_ID_CLASSIFY", "gpt-4o-mini")
+OPENAI_MODEL_ID_CHAT = env_str("OPENAI_MODEL_ID_CHAT", "gpt-4o-mini")
+LLM_MODEL_ID_CLASSIFY = env_str("LLM_MODEL_ID_CLASSIFY") or OPENAI_MODEL_ID_CLASSIFY
+LLM_MODEL_ID_CHAT = env_str("LLM_MODEL_ID_CHAT") or OPENAI_MODEL_ID_CHAT
+LLM_REQUEST_TIMEOUT = env_float("LLM_REQUEST_TIMEOUT", 15.0)
+LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 1)
+OPENROUTER_API_KEY = env_str("OPENROUTER_API_KEY")
+OPENROUTER_BASE_URL = env_str("OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1")
+VLLM_BASE_URL = env_str("VLLM_BASE_URL")
+VLLM_API_KEY = env_str("VLLM_API_KEY")
+TOKENS_MAX = env_int("TOKENS_MAX", 3000)
+
+EMBEDDINGS_MODEL = env_str("EMBEDDINGS_MODEL", "use-multilingual-v3")
+RECOS_TOPK = env_int("RECOS_TOPK", 5)
+FAQ_TOPK = env_int("FAQ_TOPK", 3)
+# Cosine *distance* (1 - cosine similarity) above which a hit is dropped, per language.
+DIST_REF_EN = env_float("DIST_REF_EN", 0.75)
+# Measured on the seeded catalog (USE multilingual): Arabic queries sit farther from the
+# catalog than English ones; nonsense starts at ~0.78 (EN) / ~0.80 (AR).
+DIST_REF_AR = env_float("DIST_REF_AR", 0.78)
+
+# --- Shopify -----------------------------------------------------------------------------
+SHOPIFY_STORE_URL = env_str("SHOPIFY_STORE_URL")
+SHOPIFY_ACCESS_TOKEN = env_str("SHOPIFY_ACCESS_TOKEN")
+SHOPIFY_API_VERSION = env_str("SHOPIFY_API_VERSION", "2025-07")
+SHOPIFY_API = env_str("SHOPIFY_API", "rest").lower()
+SHOPIFY_REQUEST_TIMEOUT = env_float("SHOPIFY_REQUEST_TIMEOUT", 30.0)
+
+# --- Logging -----------------------------------------------------------------------------
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
+LOG_JSON = env_bool("LOG_JSON", False)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "mask_phones": {"()": "project_core.log_filters.MaskPhoneNumbersFilter"},
+        "context_ids": {"()": "project_core.log_context.ContextIdsFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "plain",
+            "filters": ["context_ids", "mask_phones"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "celery": {"level": "INFO"},
+    },
+}

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import health
+
+admin.site.site_header = "Shop administration"
+admin.site.site_title = "Shop admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("hook/", include("wa_gateway.urls")),
+    path("api/", include("api.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]

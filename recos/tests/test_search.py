@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from recos.search import SearchFilters, recommend, similar_to
+from recos.training import embeddings_train_products
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trained(catalog):
+    embeddings_train_products()
+    return catalog
+
+
+def skus(hits) -> list[str]:
+    return [hit.product.sku for hit in hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [("weather tomorrow", "en"), ("asdfgh", "en"), ("طقس الغد", "ar")],
+)
+def test_nonsense_finds_no_product(trained, query, language):
+    assert recommend(query, language) == []
+
+
+def test_english_query_finds_its_category_first(trained):
+    hits = recommend("wireless earbuds", "en")
+
+    assert hits[0].product.category.slug == "wireless-earbuds"
+    assert all(hit.distance is not None and hit.distance <= 0.75 for hit in hits)
+
+
+def test_arabic_query_finds_its_category_first(trained):
+    hits = recommend("لابتوب ألعاب", "ar")
+
+    assert hits[0].product.sku == "LEN-LOQ15-4050"
+
+
+def test_price_filter_keeps_only_products_in_the_budget(trained):
+    # when
+    hits = recommend("android phone", "en", filters=SearchFilters(price_max=Decimal("300")))
+
+    # then
+    assert skus(hits) == ["XIA-RN13-128"]
+
+
+def test_price_min_filter_drops_cheaper_products(trained):
+    hits = recommend("android phone", "en", filters=SearchFilters(price_min=Decimal("500")))
+
+    assert skus(hits) == ["SAM-S24-256"]
+
+
+def test_brand_filter_keeps_only_that_brand(trained):
+    hits = recommend("wireless earbuds", "en", filters=SearchFilters(brand_slug="sony"))
+
+    assert hits and {hit.product.brand.slug for hit in hits} == {"sony"}
+
+
+def test_parent_category_filter_includes_its_subcategories(trained):
+    hits = recommend("smartphone", "en", filters=SearchFilters(category_slug="phones"))
+
+    assert set(skus(hits)) == {"SAM-S24-256", "XIA-RN13-128"}
+
+
+def test_unknown_category_filter_finds_nothing(trained):
+    assert recommend("smartphone", "en", filters=SearchFilters(category_slug="nope")) == []
+
+
+def test_in_stock_filter_drops_sold_out_products(trained):
+    # given
+    assert "SAM-BUDS-FE" in skus(recommend("wireless earbuds", "en"))
+
+    # when
+    hits = recommend("wireless earbuds", "en", filters=SearchFilters(in_stock=True))
+
+    # then
+    assert "SAM-BUDS-FE" not in skus(hits)
+
+
+def test_exact_sku_is_found_first_even_past_the_distance_threshold(trained, settings):
+    # given: a threshold so strict that the dense leg alone finds nothing
+    settings.DIST_REF_EN = 0.01
+
+    # when
+    hits = recommend("SON-BRAVIA-55", "en")
+
+    # then
+    assert skus(hits) == ["SON-BRAVIA-55"]
+
+
+def test_model_number_finds_its_product_first(trained):
+    hits = recommend("do you have the wf-1000xm5?", "en")
+
+    assert hits[0].product.sku == "SON-WF1000XM5"
+
+
+def test_index_picks_up_an_edit_after_retraining(trained):
+    # given
+    assert recommend("wireless earbuds", "en", filters=SearchFilters(price_max=Decimal("150")))
+    tv = trained["tv"]
+    tv.price = Decimal("120.00")
+    tv.name_en, tv.name_ar = "Sony LinkBuds Wireless Earbuds", "سماعات سوني لينك بودز لاسلكية"
+    tv.save()
+    embeddings_train_products()
+
+    # when
+    hits = recommend("wireless earbuds", "en", filters=SearchFilters(price_max=Decimal("150")))
+
+    # then
+    assert "SON-BRAVIA-55" in skus(hits)
+
+
+def test_similar_to_returns_other_in_stock_products_nearest_first(trained):
+    # when
+    hits = similar_to(trained["galaxy"], k=2)
+
+    # then
+    assert hits[0].product.sku == "XIA-RN13-128"
+    assert "SAM-S24-256" not in skus(hits) and "SAM-BUDS-FE" not in skus(hits)
+
+
+def test_empty_index_finds_nothing(catalog):
+    assert recommend("wireless earbuds", "en") == []
+
+
+def test_brand_name_finds_that_brands_products(trained, settings):
+    # given: the dense leg alone finds nothing
+    settings.DIST_REF_AR = 0.01
+
+    # when
+    hits = recommend("شاومي", "ar")
+
+    # then
+    assert skus(hits) == ["XIA-RN13-128"]

@@ -1,0 +1,161 @@
+"""End to end with a real Celery worker process and Redis (the MariaDB + Redis CI leg):
+signed webhook → Redis → worker drains the inbox → engine → send task → fake Graph API."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from pytest_httpserver import HTTPServer
+
+from conversation_log.models import DeliveryStatus, Direction, Message
+from project_core.celery import app as celery_app
+from wa_gateway.models import InboundEvent
+from wa_gateway.signatures import signature_header
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _require_broker() -> None:
+    if not settings.REDIS_URL or connection.vendor != "mysql":
+        if os.environ.get("CI_REQUIRE_SERVICES") == "1":
+            pytest.fail("CI requires the MariaDB + Redis leg to run the real-worker test")
+        pytest.skip("needs DB_ENGINE=mysql and REDIS_URL (MariaDB + Redis leg)")
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis at {settings.REDIS_URL} is unreachable: {exc}")
+
+
+@pytest.fixture
+def worker(httpserver: HTTPServer) -> Iterator[subprocess.Popen]:
+    _require_broker()
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no stale tasks of earlier runs
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "project_core.settings.test",
+        "DB_ENGINE": "mysql",
+        # The worker is not pytest: point it straight at the test database.
+        "DB_NAME": connection.settings_dict["NAME"],
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "WA_GRAPH_URL": httpserver.url_for("").rstrip("/"),
+        "WA_BEARER_TOKEN": "worker-token",
+        "WA_PHONE_ID": "4242",
+        "WA_API_VERSION": "v21.0",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project_core",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield process
+    finally:
+        celery_app.conf.task_always_eager = eager
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _webhook(wamid: str, text: str) -> bytes:
+    return json.dumps(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "1",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {
+                                    "display_phone_number": "1555",
+                                    "phone_number_id": "4242",
+                                },
+                                "contacts": [
+                                    {"profile": {"name": "Worker Test"}, "wa_id": "15550009999"}
+                                ],
+                                "messages": [
+                                    {
+                                        "from": "15550009999",
+                                        "id": wamid,
+                                        "timestamp": str(int(time.time())),
+                                        "type": "text",
+                                        "text": {"body": text},
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+
+
+def test_real_worker_answers_a_webhook_through_redis(
+    worker: subprocess.Popen, httpserver: HTTPServer
+) -> None:
+    # given: the fake Graph API accepts sends and read receipts
+    httpserver.expect_request("/v21.0/4242/messages", method="POST").respond_with_json(
+        {"messaging_product": "whatsapp", "messages": [{"id": "wamid.out.1"}]}
+    )
+    body = _webhook("wamid.worker.1", "hello")
+    # when: the webhook is posted (twice: Meta redelivers)
+    for _ in range(2):
+        response = Client().post(
+            "/hook/",
+            data=body,
+            content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=signature_header(body=body, secret=settings.WA_APP_SECRET),
+        )
+        assert response.status_code == 200
+    # then: the worker processed the event once and the reply reached Graph
+    deadline = time.monotonic() + 60
+    sent = None
+    while time.monotonic() < deadline and worker.poll() is None:
+        sent = Message.objects.filter(
+            direction=Direction.OUTBOUND, status=DeliveryStatus.SENT
+        ).first()
+        if sent is not None:
+            break
+        time.sleep(0.2)
+    assert worker.poll() is None, "the worker process died"
+    assert sent is not None, "no reply was sent within 60 s"
+    assert InboundEvent.objects.get(wamid="wamid.worker.1").processed_at is not None
+    sends = [json.loads(request.data) for request, _ in httpserver.log if b'"to"' in request.data]
+    assert len(sends) == Message.objects.filter(direction=Direction.OUTBOUND).count() >= 1
+    assert all(s["to"] == "15550009999" for s in sends)
+    assert all(r.headers["Authorization"] == "Bearer worker-token" for r, _ in httpserver.log)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from users.models import Customer
+from users.selectors import customer_in_service_window
+from users.services import customer_get_or_create, customer_opt_out, customer_touch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_first_contact_creates_the_customer_and_later_updates_the_name() -> None:
+    first = customer_get_or_create(wa_id="966500000001", profile_name="Sara")
+    again = customer_get_or_create(wa_id="966500000001", profile_name="Sara A.")
+    assert first.pk == again.pk
+    assert Customer.objects.get().profile_name == "Sara A."
+
+
+def test_whatsapp_id_is_unique() -> None:
+    Customer.objects.create(wa_id="966500000002")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Customer.objects.create(wa_id="966500000002")
+
+
+def test_service_window_closes_24_hours_after_the_last_inbound_message() -> None:
+    customer = customer_get_or_create(wa_id="966500000003")
+    assert not customer_in_service_window(customer=customer)
+    customer_touch(customer=customer)
+    assert customer_in_service_window(customer=customer)
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
+        assert not customer_in_service_window(customer=customer)
+
+
+def test_opt_out_is_recorded_with_its_time() -> None:
+    customer = customer_opt_out(customer=customer_get_or_create(wa_id="966500000004"))
+    customer.refresh_from_db()
+    assert customer.opted_out
+    assert customer.opted_out_at is not None

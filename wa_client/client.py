@@ -1,0 +1,107 @@
+"""WhatsApp Cloud API client on `requests`: one pooled session, timeouts, typed errors."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import requests
+from django.conf import settings
+
+from .errors import RETRYABLE_CODES, GraphAPIError, OutsideServiceWindow, TokenExpired
+
+logger = logging.getLogger(__name__)
+
+
+class GraphClient:
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_version: str | None = None,
+        phone_id: str | None = None,
+        token: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.base_url = (base_url or settings.WA_GRAPH_URL).rstrip("/")
+        self.api_version = api_version or settings.WA_API_VERSION
+        self.phone_id = phone_id or settings.WA_PHONE_ID
+        self.token = token if token is not None else settings.WA_BEARER_TOKEN
+        self.timeout = timeout or settings.WA_REQUEST_TIMEOUT
+        self.session = requests.Session()
+        self.session.headers.update(
+            {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        )
+
+    @property
+    def messages_url(self) -> str:
+        return f"{self.base_url}/{self.api_version}/{self.phone_id}/messages"
+
+    def send(self, *, to: str, payload: dict[str, Any]) -> str:
+        """Send one message body (`type` + its object) to a WhatsApp id; returns the wamid."""
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to,
+            **payload,
+        }
+        data = self._post(body)
+        try:
+            return data["messages"][0]["id"]
+        except (KeyError, IndexError, TypeError) as exc:
+            raise GraphAPIError(code=None, title="response without a message id") from exc
+
+    def mark_read(self, *, wamid: str, typing: bool = True) -> None:
+        """Blue ticks for the customer's message, plus the typing indicator while we work."""
+        body: dict[str, Any] = {
+            "messaging_product": "whatsapp",
+            "status": "read",
+            "message_id": wamid,
+        }
+        if typing:
+            body["typing_indicator"] = {"type": "text"}
+        self._post(body)
+
+    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = self.session.post(self.messages_url, json=body, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise GraphAPIError(
+                code=None, title=f"network error: {exc.__class__.__name__}", retryable=True
+            ) from exc
+        if response.status_code < 400:
+            try:
+                return response.json()
+            except ValueError as exc:
+                raise GraphAPIError(
+                    code=None,
+                    title="invalid JSON response",
+                    http_status=response.status_code,
+                    retryable=True,
+                ) from exc
+        raise self._error(response)
+
+    @staticmethod
+    def _error(response: requests.Response) -> GraphAPIError:
+        try:
+            error = response.json().get("error", {})
+        except ValueError:
+            error = {}
+        code = error.get("code")
+        title = (
+            error.get("error_data", {}).get("details") or error.get("message") or response.reason
+        )
+        status = response.status_code
+        retry_after = response.headers.get("Retry-After")
+        kwargs = {
+            "code": code,
+            "title": str(title)[:300],
+            "http_status": status,
+            "retry_after": float(retry_after) if retry_after and retry_after.isdigit() else None,
+        }
+        if code == 131047:
+            return OutsideServiceWindow(**kwargs, retryable=False)
+        if code == 190:
+            return TokenExpired(**kwargs, retryable=False)
+        retryable = status == 429 or status >= 500 or code in RETRYABLE_CODES
+        return GraphAPIError(**kwargs, retryable=retryable)

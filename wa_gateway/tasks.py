@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from conversation_log.services import chat_get_locked
+from dialog_engine.signals import message_received
+from message_bus.tasks import mark_read_task
+from project_core.log_context import log_ids
+from project_core.task_policy import shop_task
+
+from .models import InboundEvent
+from .services import (
+    inbound_event_incoming,
+    inbound_event_mark_processed,
+    inbound_event_purge_processed,
+)
+
+logger = logging.getLogger(__name__)
+
+SWEEP_AFTER_SECONDS = 30
+
+
+def enqueue_inbox(customer_id: int) -> None:
+    """Publish a drain task; a broker outage is logged and left to the sweeper (the event is
+    already stored, so nothing is lost)."""
+    try:
+        process_inbound_task.delay(customer_id)
+    except Exception:
+        logger.exception("could not enqueue inbox of customer %s; the sweeper will", customer_id)
+
+
+@shop_task(name="wa_gateway.process_inbound", soft_time_limit=60, time_limit=90)
+def process_inbound_task(customer_id: int) -> int:
+    """Drain one customer's inbox: under the Chat row lock, hand each unprocessed event to
+    the engine in (timestamp, id) order and mark it processed. Two workers never interleave
+    a conversation and a duplicate task finds nothing to do. Returns events handled."""
+    latest = (
+        InboundEvent.objects.filter(customer_id=customer_id, processed_at__isnull=True)
+        .order_by("-timestamp", "-id")
+        .values_list("wamid", flat=True)
+        .first()
+    )
+    if latest is None:
+        return 0
+    mark_read_task.delay(latest)
+    handled = 0
+    with transaction.atomic():
+        chat_get_locked(customer_id=customer_id)
+        events = list(
+            InboundEvent.objects.filter(
+                customer_id=customer_id, processed_at__isnull=True
+            ).order_by("timestamp", "id")
+        )
+        for event in events:
+            with log_ids(event_id=event.wamid):
+                error = ""
+                try:
+                    with transaction.atomic():
+                        message_received.send(
+                            sender=InboundEvent, event=inbound_event_incoming(event=event)
+                        )
+                except Exception as exc:
+                    logger.exception("engine failed on event %s", event.wamid)
+                    error = f"{exc.__class__.__name__}: {exc}"
+                inbound_event_mark_processed(event=event, error=error)
+                handled += 1
+    return handled
+
+
+@shop_task(name="wa_gateway.sweep_unprocessed")
+def sweep_unprocessed_task(older_than_seconds: int = SWEEP_AFTER_SECONDS) -> int:
+    """Re-enqueue inboxes holding events stored but not processed (the broker was down at
+    webhook time, or a worker died). Drains are idempotent, so a spare one is harmless."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    customer_ids = set(
+        InboundEvent.objects.filter(processed_at__isnull=True, received_at__lt=cutoff)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    for customer_id in sorted(customer_ids):
+        enqueue_inbox(customer_id)
+    if customer_ids:
+        logger.info("re-enqueued %d inboxes with unprocessed events", len(customer_ids))
+    return len(customer_ids)
+
+
+@shop_task(name="wa_gateway.purge_processed_events")
+def purge_processed_events_task() -> int:
+    """Delete processed inbound events older than DATA_RETENTION_DAYS."""
+    before = timezone.now() - timedelta(days=settings.DATA_RETENTION_DAYS)
+    deleted = inbound_event_purge_processed(before=before)
+    logger.info("purged %d processed inbound events older than %s", deleted, before.date())
+    return deleted

@@ -1,0 +1,117 @@
+"""Real concurrency on MariaDB: parallel webhook deliveries and parallel drains of one
+inbox, each thread on its own connection, committing for real."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from conversation_log.models import Direction, Message
+from wa_gateway.models import InboundEvent
+from wa_gateway.signatures import signature_header
+from wa_gateway.tasks import process_inbound_task
+
+from . import payloads
+
+pytestmark = [pytest.mark.mysql_only, pytest.mark.django_db(transaction=True)]
+
+
+def _in_parallel(jobs: list[Callable[[], object]]) -> list[object]:
+    """Run the jobs at the same moment, one thread and one DB connection each."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = jobs[index]()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test thread below
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def _poster(payload: dict) -> Callable[[], int]:
+    body = json.dumps(payload).encode()
+    header = signature_header(body=body, secret=settings.WA_APP_SECRET)
+
+    def post() -> int:
+        response = Client().post(
+            reverse("wa_gateway:webhook"),
+            data=body,
+            content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=header,
+        )
+        return response.status_code
+
+    return post
+
+
+def test_a_new_customers_first_message_delivered_three_times_at_once_is_answered_once(graph):
+    # given
+    payload = payloads.text_message("966540000001", "hi", wamid="wamid.PAR1")
+    # when
+    statuses = _in_parallel([_poster(payload) for _ in range(3)])
+    # then
+    assert statuses == [200, 200, 200]
+    assert InboundEvent.objects.filter(wamid="wamid.PAR1").count() == 1
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 1
+    assert len(graph.sends) == 1
+
+
+def test_parallel_drains_of_one_inbox_handle_each_event_once_in_timestamp_order(graph, monkeypatch):
+    # given: three events stored while no worker ran (publishing is a no-op here)
+    wa_id = "966540000002"
+    now = payloads.now_ts()
+    monkeypatch.setattr(process_inbound_task, "delay", lambda *a, **k: None)
+    body = payloads.webhook(
+        messages=[
+            payloads.message(wa_id=wa_id, kind="text", content={"body": "menu"}, ts=now),
+            payloads.message(wa_id=wa_id, kind="text", content={"body": "hi"}, ts=now - 2),
+            payloads.message(wa_id=wa_id, kind="text", content={"body": "hello"}, ts=now - 1),
+        ]
+    )
+    assert _poster(body)() == 200
+    monkeypatch.undo()
+    customer_id = InboundEvent.objects.values_list("customer_id", flat=True).first()
+    # when: two workers pick up duplicate drain tasks at the same moment
+    handled = _in_parallel([lambda: process_inbound_task(customer_id) for _ in range(2)])
+    # then
+    assert sorted(handled) == [0, 3]
+    inbound = Message.objects.filter(direction=Direction.INBOUND).order_by("id")
+    assert list(inbound.values_list("text", flat=True)) == ["hi", "hello", "menu"]
+    assert not InboundEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_webhooks_of_one_customer_posted_at_once_are_all_answered(graph):
+    # given
+    wa_id = "966540000003"
+    now = payloads.now_ts()
+    bodies = [
+        payloads.text_message(wa_id, text, wamid=f"wamid.CONC{i}", ts=now + i)
+        for i, text in enumerate(["hi", "menu", "hello"])
+    ]
+    # when
+    statuses = _in_parallel([_poster(body) for body in bodies])
+    # then
+    assert statuses == [200, 200, 200]
+    assert InboundEvent.objects.filter(processed_at__isnull=True).count() == 0
+    assert Message.objects.filter(direction=Direction.INBOUND).count() == 3
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 3

@@ -1,0 +1,83 @@
+"""The WhatsApp webhook: verify, parse, store, enqueue, answer 200. No dialog work here."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .parsing import InvalidWebhook, parse_webhook
+from .services import webhook_ingest
+from .signatures import signature_valid
+from .tasks import enqueue_inbox
+
+logger = logging.getLogger(__name__)
+_warned_unsigned = False
+
+
+def _verify(request: HttpRequest) -> HttpResponse:
+    mode = request.GET.get("hub.mode")
+    token = request.GET.get("hub.verify_token", "")
+    challenge = request.GET.get("hub.challenge", "")
+    if (
+        mode == "subscribe"
+        and settings.WA_VERIFY_TOKEN
+        and token
+        and hmac_equal(token, settings.WA_VERIFY_TOKEN)
+    ):
+        return HttpResponse(challenge, content_type="text/plain")
+    return HttpResponse("verification failed", status=403, content_type="text/plain")
+
+
+def hmac_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def _signature_ok(request: HttpRequest, body: bytes) -> bool:
+    global _warned_unsigned
+    secret = settings.WA_APP_SECRET
+    if not secret:
+        if not _warned_unsigned:
+            logger.warning("WA_APP_SECRET is empty: webhook signatures are NOT verified (dev only)")
+            _warned_unsigned = True
+        return True
+    return signature_valid(
+        body=body, header=request.headers.get("X-Hub-Signature-256", ""), secret=secret
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def webhook(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _verify(request)
+    limit = settings.WEBHOOK_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return JsonResponse({"error": "body too large"}, status=413)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return JsonResponse({"error": "body too large"}, status=413)
+    if len(body) > limit:
+        return JsonResponse({"error": "body too large"}, status=413)
+    if not _signature_ok(request, body):
+        return JsonResponse({"error": "invalid signature"}, status=403)
+    try:
+        webhook_body = parse_webhook(json.loads(body))
+    except (ValueError, InvalidWebhook) as exc:  # JSONDecodeError is a ValueError
+        return JsonResponse({"error": f"not a WhatsApp webhook: {exc}"}, status=400)
+    customer_ids = webhook_ingest(webhook=webhook_body)
+    for customer_id in sorted(customer_ids):
+        transaction.on_commit(lambda cid=customer_id: enqueue_inbox(cid))
+    return JsonResponse({"status": "ok"})

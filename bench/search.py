@@ -130,10 +130,14 @@ def fill_vectors() -> None:
 
 
 def subset(matrix: index.ProductMatrix, n: int) -> index.ProductMatrix:
+    if n == len(matrix.ids):
+        return matrix
+    flat = faiss.IndexFlatIP(matrix.flat.d)
+    flat.add(np.ascontiguousarray(matrix.vectors[:n]))
     return index.ProductMatrix(
         model_name=matrix.model_name,
         ids=matrix.ids[:n],
-        vectors=np.ascontiguousarray(matrix.vectors[:n]),
+        flat=flat,
         price=matrix.price[:n],
         category=matrix.category[:n],
         parent_category=matrix.parent_category[:n],

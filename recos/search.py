@@ -1,6 +1,6 @@
 """Product search: dense cosine over the in-memory index, fused (reciprocal-rank fusion)
 with a lexical BM25 leg for SKUs, model numbers and brand names; filters on category,
-brand, price and stock are applied as masks on the matrix, before ranking."""
+brand, price and stock are a bitmap the exact faiss scan skips rows by, before ranking."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+import faiss
 import numpy as np
 from django.conf import settings
 
@@ -21,7 +22,6 @@ from .language import query_normalise
 RRF_K = 60
 CANDIDATES = 100
 LEXICAL_CANDIDATES = 20
-SELECTIVE_FILTER = 0.3  # below this share of rows, score only the filtered rows
 _QUERY_TOKEN = re.compile(r"[\w\-]+", re.UNICODE)
 
 
@@ -74,25 +74,24 @@ def filters_mask(matrix: index.ProductMatrix, filters: SearchFilters) -> np.ndar
 def _dense(
     matrix: index.ProductMatrix, vector: np.ndarray, mask: np.ndarray, threshold: float
 ) -> list[tuple[int, float]]:
-    """(position, distance) of the nearest rows within `threshold`, best first. A
-    selective filter scores only its rows (gather, then a small matrix product); a broad
-    one scores everything and masks."""
-    allowed = np.flatnonzero(mask)
-    if not len(allowed):
+    """(position, distance) of the nearest rows within `threshold`, best first: an exact
+    faiss scan that skips the rows outside `mask` (a bitmap), so a selective filter costs
+    less than no filter."""
+    allowed = int(np.count_nonzero(mask))
+    if not allowed:
         return []
-    if len(allowed) < SELECTIVE_FILTER * len(mask):
-        positions = allowed
-        similarities = matrix.vectors[allowed] @ vector
-    else:
-        positions = np.arange(len(mask))
-        similarities = np.where(mask, matrix.vectors @ vector, -np.inf)
-    limit = min(CANDIDATES, len(allowed))
-    top = np.argpartition(-similarities, limit - 1)[:limit]
-    top = top[np.argsort(-similarities[top])]
+    limit = min(CANDIDATES, allowed)
+    params = None
+    if allowed < len(mask):
+        bitmap = np.packbits(mask, bitorder="little")
+        params = faiss.SearchParameters(
+            sel=faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bitmap))
+        )
+    similarities, positions = matrix.flat.search(vector[None, :], limit, params=params)
     return [
-        (int(positions[i]), float(1.0 - similarities[i]))
-        for i in top
-        if 1.0 - similarities[i] <= threshold
+        (int(position), float(1.0 - similarity))
+        for position, similarity in zip(positions[0], similarities[0], strict=True)
+        if position >= 0 and 1.0 - similarity <= threshold
     ]
 
 
@@ -179,15 +178,14 @@ def similar_to(product: Product, k: int | None = None, in_stock: bool = True) ->
     mask = matrix.active & (matrix.ids != product.pk)
     if in_stock:
         mask &= matrix.in_stock
-    similarities = np.where(mask, matrix.vectors @ matrix.vectors[position], -np.inf)
-    order = [i for i in np.argsort(-similarities)[: k * 3] if np.isfinite(similarities[i])]
-    ids = [int(matrix.ids[i]) for i in order]
+    nearest = _dense(matrix, matrix.vectors[position].copy(), mask, threshold=2.0)[: k * 3]
+    ids = [int(matrix.ids[p]) for p, _ in nearest]
     qs = Product.objects.select_related("brand", "category").filter(pk__in=ids, active=True)
     if in_stock:
         qs = qs.filter(stock__gt=0)
     found = qs.in_bulk()
     return [
-        Hit(found[int(matrix.ids[i])], float(1.0 - similarities[i]), float(similarities[i]))
-        for i in order
-        if int(matrix.ids[i]) in found
+        Hit(found[int(matrix.ids[p])], distance, 1.0 - distance)
+        for p, distance in nearest
+        if int(matrix.ids[p]) in found
     ][:k]

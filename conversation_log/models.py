@@ -89,3 +89,23 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.msg_type} #{self.pk}"
+
+
+class EarlyStatus(models.Model):
+    """A status callback for a wamid we have not recorded yet: Meta can report "sent" or
+    "failed" before the send task has stored the id Graph returned. Kept here and applied
+    when the wamid is recorded, so the callback is not lost; old rows are purged."""
+
+    wamid = models.CharField("WhatsApp message id", max_length=128, db_index=True)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    at = models.DateTimeField(help_text="When Meta says it happened.")
+    error_code = models.IntegerField(null=True, blank=True)
+    error_title = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name_plural = "early statuses"
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.wamid}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from users.selectors import customer_in_service_window
 
 from .exceptions import CustomerOptedOut, EmptyReply, OutsideServiceWindow
-from .models import STATUS_RANK, Chat, DeliveryStatus, Direction, Message
+from .models import STATUS_RANK, Chat, DeliveryStatus, Direction, EarlyStatus, Message
 from .outbound import outbound_text_send
 
 logger = logging.getLogger(__name__)
@@ -111,6 +111,34 @@ def chat_close_inactive(*, chat_id: int, inactive_before: datetime) -> bool:
         )
         == 1
     )
+
+
+def early_statuses_apply(*, wamid: str) -> int:
+    """Apply the status callbacks that arrived before `wamid` was recorded, in the order
+    Meta sent them, and drop them. Returns how many changed the message. A no-op while no
+    outbound message holds `wamid`."""
+    if not Message.objects.filter(wamid=wamid, direction=Direction.OUTBOUND).exists():
+        return 0
+    early = list(EarlyStatus.objects.filter(wamid=wamid).order_by("at", "id"))
+    applied = sum(
+        message_status_update(
+            wamid=row.wamid,
+            status=row.status,
+            at=row.at,
+            error_code=row.error_code,
+            error_title=row.error_title,
+        )
+        for row in early
+    )
+    EarlyStatus.objects.filter(pk__in=[row.pk for row in early]).delete()
+    return applied
+
+
+def early_statuses_purge(*, before: datetime) -> int:
+    """Drop status callbacks for wamids never recorded (another app's messages, or a send
+    that was lost): they will not match anything any more."""
+    deleted, _ = EarlyStatus.objects.filter(received_at__lt=before).delete()
+    return deleted
 
 
 def message_purge_before(*, before: datetime, batch_size: int = 1000) -> int:
@@ -209,6 +237,18 @@ def message_status_update(
             .first()
         )
         if message is None:
+            # Not (yet) ours: the send task may not have recorded the wamid Graph returned.
+            # Park it; the send task applies it after recording the wamid, and so do we
+            # after our commit, in case the wamid was recorded meanwhile (one of the two
+            # always sees the other's commit).
+            EarlyStatus.objects.create(
+                wamid=wamid,
+                status=status,
+                at=at,
+                error_code=error_code,
+                error_title=error_title[:300],
+            )
+            transaction.on_commit(lambda: early_statuses_apply(wamid=wamid))
             return False
         if STATUS_RANK[status] <= STATUS_RANK.get(message.status, 0):
             return False

@@ -14,9 +14,12 @@ from django.utils import timezone
 from project_core.task_policy import shop_task
 
 from .selectors import chat_ids_inactive
-from .services import chat_close_inactive, message_purge_before
+from .services import chat_close_inactive, early_statuses_purge, message_purge_before
 
 logger = logging.getLogger(__name__)
+
+# A status for a wamid still unknown after a day is not for a message we sent.
+EARLY_STATUS_KEEP = timedelta(days=1)
 
 
 @shop_task(name="conversation_log.chat_close_inactive", soft_time_limit=240, time_limit=300)
@@ -39,8 +42,15 @@ def chat_close_inactive_task() -> dict[str, int]:
 
 @shop_task(name="conversation_log.message_purge_old", soft_time_limit=540, time_limit=600)
 def message_purge_old_task() -> dict[str, int]:
-    """Delete messages, with their delivery statuses, older than DATA_RETENTION_DAYS."""
+    """Delete messages, with their delivery statuses, older than DATA_RETENTION_DAYS, and
+    status callbacks that never matched a message of ours."""
     before = timezone.now() - timedelta(days=settings.DATA_RETENTION_DAYS)
     deleted = message_purge_before(before=before)
-    logger.info("purged %d old messages", deleted, extra={"deleted": deleted})
-    return {"deleted": deleted}
+    orphans = early_statuses_purge(before=timezone.now() - EARLY_STATUS_KEEP)
+    logger.info(
+        "purged %d old messages, %d unmatched status callbacks",
+        deleted,
+        orphans,
+        extra={"deleted": deleted, "early_statuses": orphans},
+    )
+    return {"deleted": deleted, "early_statuses": orphans}

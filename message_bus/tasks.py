@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conversation_log.models import DeliveryStatus, Direction, Message
+from conversation_log.services import early_statuses_apply
 from project_core.task_policy import shop_task
 from wa_client.errors import GraphAPIError
 
@@ -62,6 +63,8 @@ def _mark_sent(message: Message, wamid: str) -> None:
             Message.objects.filter(pk=message.pk, status=DeliveryStatus.QUEUED).update(
                 wamid=wamid, **sent
             )
+        # Meta may have reported on it before we got here (a fast "delivered" or "failed").
+        early_statuses_apply(wamid=wamid)
     except IntegrityError:
         logger.error("Graph returned wamid %s twice; message %s kept without it", wamid, message.pk)
         Message.objects.filter(pk=message.pk, status=DeliveryStatus.QUEUED).update(**sent)

@@ -6,7 +6,13 @@ import pytest
 from django.utils import timezone
 
 from conversation_log.exceptions import EmptyReply
-from conversation_log.services import chat_handoff_end, chat_handoff_start, chat_staff_reply
+from conversation_log.models import DeliveryStatus, Direction, EarlyStatus, Message
+from conversation_log.services import (
+    chat_handoff_end,
+    chat_handoff_start,
+    chat_staff_reply,
+    message_status_update,
+)
 from tests.factories import ChatFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +65,42 @@ def test_staff_reply_counts_as_chat_activity(settings):
     # then
     chat.refresh_from_db()
     assert timezone.now() - chat.last_activity_at < timedelta(minutes=1)
+
+
+def test_a_parked_status_is_applied_after_commit_when_the_wamid_was_recorded_meanwhile(
+    django_capture_on_commit_callbacks,
+):
+    # given: an outbound message whose wamid the send task has not recorded yet
+    message = Message.objects.create(
+        chat=ChatFactory(),
+        direction=Direction.OUTBOUND,
+        body={"type": "text", "text": {"body": "hi"}},
+        status=DeliveryStatus.QUEUED,
+    )
+    # when: the read status parks, and the send task commits the wamid before our commit
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = message_status_update(wamid="wamid.RACE", status=DeliveryStatus.READ)
+        Message.objects.filter(pk=message.pk).update(wamid="wamid.RACE", status=DeliveryStatus.SENT)
+    # then
+    message.refresh_from_db()
+    assert changed is False
+    assert message.status == DeliveryStatus.READ and message.read_at is not None
+    assert not EarlyStatus.objects.exists()
+
+
+def test_a_status_for_a_recorded_wamid_is_applied_at_once_and_not_parked():
+    # given
+    message = Message.objects.create(
+        chat=ChatFactory(),
+        direction=Direction.OUTBOUND,
+        body={"type": "text", "text": {"body": "hi"}},
+        wamid="wamid.KNOWN",
+        status=DeliveryStatus.SENT,
+    )
+    # when
+    changed = message_status_update(wamid="wamid.KNOWN", status=DeliveryStatus.DELIVERED)
+    # then
+    message.refresh_from_db()
+    assert changed is True
+    assert message.status == DeliveryStatus.DELIVERED
+    assert not EarlyStatus.objects.exists()

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from conversation_log.models import Chat, DeliveryStatus, Direction, Message
+from conversation_log.models import Chat, DeliveryStatus, Direction, EarlyStatus, Message
 from conversation_log.tasks import chat_close_inactive_task, message_purge_old_task
 from tests.factories import ChatFactory
 
@@ -91,8 +91,8 @@ def test_messages_older_than_the_retention_period_are_purged_and_newer_ones_kept
         result = message_purge_old_task()
         again = message_purge_old_task()
     # then
-    assert result == {"deleted": 1}
-    assert again == {"deleted": 0}
+    assert result == {"deleted": 1, "early_statuses": 0}
+    assert again == {"deleted": 0, "early_statuses": 0}
     assert not Message.objects.filter(pk=old.pk).exists()
     assert Message.objects.filter(pk=recent.pk).exists()
 
@@ -128,4 +128,18 @@ def test_housekeeping_logs_what_it_did(settings, caplog):
     # then
     lines = [record.getMessage() for record in caplog.records]
     assert "closed 1 of 1 inactive chats" in lines
-    assert "purged 1 old messages" in lines
+    assert "purged 1 old messages, 0 unmatched status callbacks" in lines
+
+
+def test_status_callbacks_that_never_matched_a_message_are_purged_after_a_day():
+    # given
+    with time_machine.travel(T0, tick=False):
+        EarlyStatus.objects.create(wamid="wamid.OLD", status=DeliveryStatus.READ, at=T0)
+    with time_machine.travel(T0 + timedelta(hours=20), tick=False):
+        EarlyStatus.objects.create(wamid="wamid.NEW", status=DeliveryStatus.READ, at=T0)
+    # when
+    with time_machine.travel(T0 + timedelta(hours=25), tick=False):
+        result = message_purge_old_task()
+    # then
+    assert result == {"deleted": 0, "early_statuses": 1}
+    assert list(EarlyStatus.objects.values_list("wamid", flat=True)) == ["wamid.NEW"]

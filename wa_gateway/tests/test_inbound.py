@@ -346,6 +346,57 @@ def test_a_status_for_an_unknown_wamid_is_acknowledged(post_webhook):
     assert response.status_code == 200
 
 
+def test_a_status_that_beats_the_send_task_is_applied_when_the_wamid_is_recorded(
+    post_webhook, graph, django_capture_on_commit_callbacks
+):
+    # given: Meta reports the first send delivered before our send task stored its wamid
+    from conversation_log.models import EarlyStatus
+    from message_bus.dto import Text
+    from message_bus.services import outbound_send
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(wa_id="966515000005", last_inbound_at=timezone.now())
+    post_webhook(payloads.status("wamid.OUT000001", "delivered", "966515000005"))
+    parked = list(EarlyStatus.objects.values_list("wamid", "status"))
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        (message,) = outbound_send(customer=customer, messages=[Text(body="hi")])
+    # then
+    message.refresh_from_db()
+    assert parked == [("wamid.OUT000001", "delivered")]
+    assert message.wamid == "wamid.OUT000001"
+    assert message.status == DeliveryStatus.DELIVERED
+    assert message.sent_at is not None and message.delivered_at is not None
+    assert not EarlyStatus.objects.exists()
+
+
+def test_an_early_failed_status_marks_the_message_failed_with_metas_error(
+    post_webhook, graph, django_capture_on_commit_callbacks
+):
+    # given
+    from message_bus.dto import Text
+    from message_bus.services import outbound_send
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(wa_id="966515000006", last_inbound_at=timezone.now())
+    post_webhook(
+        payloads.status(
+            "wamid.OUT000001",
+            "failed",
+            "966515000006",
+            error_code=131047,
+            error_title="Re-engagement message",
+        )
+    )
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        (message,) = outbound_send(customer=customer, messages=[Text(body="hi")])
+    # then
+    message.refresh_from_db()
+    assert message.status == DeliveryStatus.FAILED
+    assert (message.error_code, message.error_title) == (131047, "Re-engagement message")
+
+
 # --- broker outage ------------------------------------------------------------------------
 def _broker_down(*args, **kwargs):
     raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")

@@ -1,8 +1,10 @@
-"""WhatsApp Cloud API client on `requests`: one pooled session, timeouts, typed errors."""
+"""WhatsApp Cloud API client on `requests`: a pooled session per thread, timeouts, typed
+errors."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import requests
@@ -28,10 +30,20 @@ class GraphClient:
         self.phone_id = phone_id or settings.WA_PHONE_ID
         self.token = token if token is not None else settings.WA_BEARER_TOKEN
         self.timeout = timeout or settings.WA_REQUEST_TIMEOUT
-        self.session = requests.Session()
-        self.session.headers.update(
-            {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
-        )
+        self._local = threading.local()
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's session: requests does not promise a Session is thread-safe, and a
+        threads-pool worker sends from many threads through one cached client."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(
+                {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+            )
+            self._local.session = session
+        return session
 
     @property
     def messages_url(self) -> str:

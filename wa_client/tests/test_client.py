@@ -3,6 +3,8 @@ and Meta's errors mapped to typed, retryable-or-not exceptions."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from wa_client.client import GraphClient
@@ -183,3 +185,19 @@ def test_base_url_version_and_phone_id_come_from_settings(settings):
     client = GraphClient(token="t")
     # then
     assert client.messages_url == "http://127.0.0.1:9999/v99.0/555/messages"
+
+
+def test_each_thread_sends_through_its_own_session():
+    # given
+    client = GraphClient(
+        base_url="http://127.0.0.1:9", api_version="v21.0", phone_id="1", token="t"
+    )
+    seen = []
+    # when
+    worker = threading.Thread(target=lambda: seen.append(client.session))
+    worker.start()
+    worker.join()
+    # then
+    assert client.session is client.session
+    assert seen[0] is not client.session
+    assert seen[0].headers["Authorization"] == "Bearer t"

@@ -172,7 +172,7 @@ class LocationRequest:
 OutboundMessage = Text | ReplyButtons | ListMessage | Image | LocationRequest
 
 
-def _normalise_buttons(message: ReplyButtons) -> list[OutboundMessage]:
+def _normalise_buttons(message: ReplyButtons, more_body: str) -> list[OutboundMessage]:
     buttons = tuple(
         Button(id=b.id[:BUTTON_ID_MAX], title=shorten(b.title, BUTTON_TITLE_MAX))
         for b in message.buttons
@@ -187,7 +187,7 @@ def _normalise_buttons(message: ReplyButtons) -> list[OutboundMessage]:
         first = index == 0
         result.append(
             ReplyButtons(
-                body=body_parts[-1] if first else "…",
+                body=body_parts[-1] if first else more_body,
                 buttons=group,
                 header_text=shorten(message.header_text, HEADER_TEXT_MAX) if first else "",
                 header_image_url=message.header_image_url if first else "",
@@ -245,15 +245,17 @@ def _normalise_list(message: ListMessage) -> list[OutboundMessage]:
     ]
 
 
-def normalise(message: OutboundMessage) -> list[OutboundMessage]:
-    """The messages that carry `message` within every Graph limit."""
+def normalise(message: OutboundMessage, *, more_body: str = "…") -> list[OutboundMessage]:
+    """The messages that carry `message` within every Graph limit. More than three reply
+    buttons go out as several messages; the ones after the first carry `more_body` (a body
+    is required), which the caller words in the customer's language."""
     if isinstance(message, Text):
         return [
             Text(body=part, preview_url=message.preview_url)
             for part in split_text(message.body, TEXT_MAX)
         ]
     if isinstance(message, ReplyButtons):
-        return _normalise_buttons(message)
+        return _normalise_buttons(message, more_body)
     if isinstance(message, ListMessage):
         return _normalise_list(message)
     if isinstance(message, Image):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import translation
 
 from conversation_log.models import Chat, DeliveryStatus, Direction, Message
 from users.selectors import customer_in_service_window
@@ -48,6 +49,8 @@ def outbound_send(
         raise OutsideServiceWindow(customer.wa_id)
     if chat is None:
         chat, _ = Chat.objects.get_or_create(customer=customer)
+    with translation.override(customer.language):
+        more_body = translation.gettext("More options:")
     rows = [
         Message(
             chat=chat,
@@ -59,7 +62,7 @@ def outbound_send(
             sent_by_staff=sent_by_staff,
         )
         for message in messages
-        for part in normalise(message)
+        for part in normalise(message, more_body=more_body)
     ]
     if not rows:
         return []

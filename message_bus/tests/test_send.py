@@ -211,7 +211,7 @@ def test_a_turn_is_sent_in_order_after_commit(graph, django_capture_on_commit_ca
     assert sent_before_commit == 0
     assert len(rows) == 3  # the four buttons became two messages
     assert [b["type"] for b in graph.sends] == ["text", "interactive", "interactive"]
-    assert graph.texts() == ["one", "two", "…"]
+    assert graph.texts() == ["one", "two", "More options:"]
     assert [Message.objects.get(pk=r.pk).status for r in rows] == [DeliveryStatus.SENT] * 3
 
 
@@ -273,3 +273,14 @@ def test_a_wamid_graph_repeats_never_leaves_the_message_queued() -> None:
     # then: sent (so the retry sweep skips it), without the duplicate id
     queued.refresh_from_db()
     assert (queued.status, queued.wamid) == (DeliveryStatus.SENT, None)
+
+
+@pytest.mark.parametrize(("language", "more"), [("en", "More options:"), ("ar", "خيارات أخرى:")])
+def test_buttons_past_the_third_follow_with_a_body_in_the_customers_language(language, more):
+    # given
+    customer = CustomerFactory(language=language, last_inbound_at=timezone.now())
+    buttons = tuple(Button(id=f"b{i}", title=f"Option {i}") for i in range(5))
+    # when
+    rows = outbound_send(customer=customer, messages=[ReplyButtons(body="Pick", buttons=buttons)])
+    # then
+    assert [row.body["interactive"]["body"]["text"] for row in rows] == ["Pick", more]

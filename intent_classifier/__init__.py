@@ -22,9 +22,10 @@ Public interface:
 - `ClassifyContext` (a TypedDict, all optional): state (the dialog state), language.
 
 The LLM answers when a provider is configured; without a key, on timeout or on invalid
-output the local classifier does (nearest labelled examples in the embedding space plus
-keyword cues and rules for numbers, budgets, quantities, order numbers, brands and
-categories, EN and AR, Arabic-Indic digits included). Slots read by the rules always win
+output the local classifier does (a kernel ridge regression over the labelled examples with
+the project's sentence embeddings and character n-grams, plus keyword cues and rules for
+numbers, budgets, quantities, order numbers, brands and categories, EN and AR, dialect
+words and Arabic-Indic digits included). Slots read by the rules always win
 over the model's reading. Imports are lazy so that the package can be imported while
 Django is still loading apps.
 """

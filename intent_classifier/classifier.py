@@ -1,9 +1,22 @@
-"""The classifier: the LLM when configured, else (or on any LLM failure) the local one."""
+"""The classifier: the LLM when configured, else (or on any LLM failure) the local one.
+
+The local classifier is a kernel ridge regression over the labelled examples with two
+kernels added: the cosine of the project's sentence embeddings (the text with common
+dialect words put in MSA, which the encoder knows best) and the cosine of TF-IDF
+character 2-4-grams of the normalised text (robust to typos, clitics such as بالسلة and
+spelling variants the encoder has never seen). It is solved once per process and kept in
+its primal form, so a call costs one sentence encoding and a few dot products; keyword
+cues and rules for numbers, slots and exact commands correct it.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 import threading
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -16,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from connectors.llm.client import LLMUnavailable, chat_json, llm_configured
 from recos.encoders import get_encoder
+from recos.language import DIALECT_TO_MSA
 
 from . import slots as slot_rules
 from .types import ClassifyContext, Intent, IntentName
@@ -23,7 +37,9 @@ from .types import ClassifyContext, Intent, IntentName
 logger = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-NEIGHBOURS = 7
+RIDGE = 1.0  # regularisation of the kernel ridge (chosen by cross-validation)
+KEYWORD_WEIGHT = 0.1  # per cue hit (two at most), on the ridge's 0..1 score scale
+SOFTMAX_SCALE = 10.0  # turns ridge scores into a share of belief for the confidence
 _lock = threading.Lock()
 
 _EXACT = {
@@ -34,6 +50,60 @@ _EXACT = {
 }
 _CANCEL_WORDS = ("cancel", "الغ", "الغاء", "الغي")
 
+# Dialect words (Gulf, Egyptian, Levantine) → MSA, on top of the shared search map. Keys
+# are compared in normalised spelling, so ابغي/ابغى or عايزه/عايزة match alike.
+_DIALECT_EXTRA = {
+    "عايز": "أريد",
+    "عاوز": "أريد",
+    "عايزه": "أريد",
+    "بدي": "أريد",
+    "بدنا": "نريد",
+    "ابغا": "أريد",
+    "فين": "أين",
+    "امتى": "متى",
+    "ليه": "لماذا",
+    "دلوقتي": "الآن",
+    "هلق": "الآن",
+    "كده": "هكذا",
+    "هيك": "هكذا",
+    "مش": "ليس",
+    "حاجه": "شيء",
+    "كتير": "كثير",
+    "هاد": "هذا",
+    "هادا": "هذا",
+    "ده": "هذا",
+    "هذي": "هذه",
+    "تاني": "آخر",
+    "عشان": "لأجل",
+    "علشان": "لأجل",
+    "وايد": "كثير",
+    "مره": "مرة",
+    "زين": "جيد",
+    "حلو": "جيد",
+}
+_DIALECT = {slot_rules.normalise(k): v for k, v in {**DIALECT_TO_MSA, **_DIALECT_EXTRA}.items()}
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_ELONGATED = re.compile(r"(.)\1{2,}")  # "heyyyy", "شكراااا"
+
+
+def encoder_text(text: str) -> str:
+    """The text as the sentence encoder sees it: lower case, Latin digits, and dialect
+    words replaced by their MSA equivalent (other words keep their own spelling)."""
+    words = text.translate(slot_rules.DIGITS).lower().split()
+    return " ".join(_DIALECT.get(slot_rules.normalise(word), word) for word in words)
+
+
+def char_grams(text: str) -> Counter[str]:
+    """Character 2-4-grams of each normalised word (padded with spaces) and the words."""
+    plain = _ELONGATED.sub(r"\1\1", _PUNCTUATION.sub(" ", slot_rules.normalise(text)))
+    grams: Counter[str] = Counter()
+    for word in plain.split():
+        padded = f" {word} "
+        for size in (2, 3, 4):
+            grams.update(padded[i : i + size] for i in range(max(1, len(padded) - size + 1)))
+        grams[f"w:{word}"] += 1
+    return grams
+
 
 @cache
 def examples() -> dict[str, dict[str, list[str]]]:
@@ -41,33 +111,109 @@ def examples() -> dict[str, dict[str, list[str]]]:
         return yaml.safe_load(handle)
 
 
+@dataclass(frozen=True)
+class _Model:
+    """The kernel ridge solution in primal form: one weight row per embedding dimension
+    and per known character gram, one column per intent."""
+
+    encoder: str
+    intents: list[IntentName]
+    vectors: np.ndarray  # the examples' embeddings, for the nearest-example similarity
+    embedding_weights: np.ndarray
+    gram_rows: dict[str, int]
+    gram_idf: np.ndarray
+    gram_weights: np.ndarray
+    bias: np.ndarray
+
+    def scores(self, text: str) -> tuple[np.ndarray, float]:
+        """(a score per intent, the cosine of the nearest example)."""
+        vector = get_encoder().encode([encoder_text(text)])[0]
+        scores = self.bias + vector @ self.embedding_weights
+        rows, values = _tfidf(char_grams(text), self.gram_rows, self.gram_idf)
+        if rows:
+            scores = scores + values @ self.gram_weights[rows]
+        return scores, float(np.max(self.vectors @ vector))
+
+
+def _tfidf(
+    grams: Counter[str], gram_rows: dict[str, int], idf: np.ndarray
+) -> tuple[list[int], np.ndarray]:
+    """The L2-normalised TF-IDF weights of the known grams, as (rows, values)."""
+    known = [g for g in grams if g in gram_rows]
+    rows = [gram_rows[g] for g in known]
+    counts = np.array([grams[g] for g in known], dtype=np.float32)
+    values = (1.0 + np.log(counts)) * idf[rows] if rows else counts
+    return rows, values / (float(np.linalg.norm(values)) or 1.0)
+
+
+def _fit(texts: list[str], labels: list[IntentName]) -> _Model:
+    """Kernel ridge regression (one-hot targets, centred) with the embedding and gram
+    kernels summed, solved in the dual and stored in the primal."""
+    encoder = get_encoder()
+    intents = sorted(set(labels))
+    targets = np.zeros((len(texts), len(intents)))
+    targets[np.arange(len(texts)), [intents.index(label) for label in labels]] = 1.0
+    bias = targets.mean(axis=0)
+    vectors = encoder.encode([encoder_text(t) for t in texts]).astype(np.float64)
+
+    counts = [char_grams(t) for t in texts]
+    frequency = Counter(g for grams in counts for g in grams)
+    gram_rows = {g: row for row, g in enumerate(frequency)}
+    idf = np.array(
+        [math.log((1 + len(texts)) / (1 + n)) + 1.0 for n in frequency.values()], dtype=np.float32
+    )
+    # Sparse TF-IDF rows as postings (gram → examples), to build the gram kernel without
+    # a dense examples × grams matrix.
+    postings: dict[int, tuple[list[int], list[float]]] = {}
+    for example, grams in enumerate(counts):
+        rows, values = _tfidf(grams, gram_rows, idf)
+        for row, value in zip(rows, values, strict=True):
+            postings.setdefault(row, ([], []))
+            postings[row][0].append(example)
+            postings[row][1].append(float(value))
+    kernel = vectors @ vectors.T
+    for members, values in postings.values():
+        weights = np.asarray(values)
+        kernel[np.ix_(members, members)] += np.outer(weights, weights)
+    kernel[np.diag_indices_from(kernel)] += RIDGE
+    dual = np.linalg.solve(kernel, targets - bias)
+
+    gram_weights = np.zeros((len(gram_rows), len(intents)), dtype=np.float32)
+    for row, (members, values) in postings.items():
+        gram_weights[row] = np.asarray(values) @ dual[members]
+    return _Model(
+        encoder=encoder.name,
+        intents=intents,
+        vectors=vectors.astype(np.float32),
+        embedding_weights=(vectors.T @ dual).astype(np.float32),
+        gram_rows=gram_rows,
+        gram_idf=idf,
+        gram_weights=gram_weights,
+        bias=bias.astype(np.float32),
+    )
+
+
 class _ExampleIndex:
-    """Example utterances, encoded once per process with the project's encoder."""
+    """The model of the example utterances, fitted once per process and per encoder."""
 
     def __init__(self) -> None:
-        self.labels: list[IntentName] = []
-        self.vectors: np.ndarray | None = None
-        self.model: str | None = None
+        self.model: _Model | None = None
 
-    def get(self) -> tuple[np.ndarray, list[IntentName]]:
-        encoder = get_encoder()
-        if self.vectors is None or self.model != encoder.name:
+    def get(self) -> _Model:
+        name = get_encoder().name
+        if self.model is None or self.model.encoder != name:
             with _lock:
-                if self.vectors is None or self.model != encoder.name:
+                if self.model is None or self.model.encoder != name:
                     texts, labels = [], []
-                    for name, by_language in examples().items():
+                    for intent, by_language in examples().items():
                         for utterances in by_language.values():
-                            for utterance in utterances:
-                                texts.append(slot_rules.normalise(str(utterance)))
-                                labels.append(IntentName(name))
-                    self.vectors = encoder.encode(texts)
-                    self.labels = labels
-                    self.model = encoder.name
-        return self.vectors, self.labels
+                            texts += [str(u) for u in utterances]
+                            labels += [IntentName(intent)] * len(utterances)
+                    self.model = _fit(texts, labels)
+        return self.model
 
 
 _index = _ExampleIndex()
-KEYWORD_WEIGHT = 0.35
 
 
 @cache
@@ -95,7 +241,7 @@ def _cue_hits(plain: str) -> dict[IntentName, int]:
 
 
 def classify_local(text: str, context: ClassifyContext | None = None) -> Intent:
-    """Nearest labelled examples (similarity-weighted vote) corrected by rules."""
+    """The kernel ridge's best intent, nudged by keyword cues and corrected by rules."""
     slots = slot_rules.extract(text)
     plain = slot_rules.normalise(text).strip(" .!?؟")
     if not plain:
@@ -106,21 +252,17 @@ def classify_local(text: str, context: ClassifyContext | None = None) -> Intent:
     if "order_number" in slots:
         cancel = any(word in plain for word in _CANCEL_WORDS)
         return Intent(IntentName.CANCEL_ORDER if cancel else IntentName.ORDER_STATUS, 0.95, slots)
-    vectors, labels = _index.get()
-    similarities = vectors @ get_encoder().encode([plain])[0]
-    top = np.argsort(-similarities)[:NEIGHBOURS]
-    votes: dict[IntentName, float] = {}
-    for position in top:
-        weight = max(float(similarities[position]), 0.0) ** 3
-        votes[labels[position]] = votes.get(labels[position], 0.0) + weight
-    total = sum(votes.values()) or 1.0
-    scores = {name: vote / total for name, vote in votes.items()}
+    model = _index.get()
+    scores, nearest = model.scores(text)
     for name, count in _cue_hits(plain).items():
-        scores[name] = scores.get(name, 0.0) + KEYWORD_WEIGHT * min(count, 2)
-    best = max(scores, key=scores.__getitem__)
-    share = min(1.0, scores[best])
-    confidence = round(share * min(1.0, float(similarities[top[0]]) / 0.6), 3)
-    best = _corrected(best, slots, plain)
+        if name in model.intents:
+            scores[model.intents.index(name)] += KEYWORD_WEIGHT * min(count, 2)
+    shares = np.exp(SOFTMAX_SCALE * (scores - scores.max()))
+    position = int(np.argmax(scores))
+    share = float(shares[position] / shares.sum())
+    # An utterance far from every example is unlike anything the shop expects.
+    confidence = round(share * min(1.0, nearest / 0.6), 3)
+    best = _corrected(model.intents[position], slots, plain)
     if best in (IntentName.SEARCH, IntentName.BUDGET, IntentName.BRAND, IntentName.RECOMMEND):
         slots.setdefault("query", text.strip())
     return Intent(best, confidence, slots)

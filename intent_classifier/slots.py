@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _DIACRITICS = re.compile(r"[\u064B-\u0652\u0640]")
 NUMBER = r"(\d+(?:[.,]\d+)*)\s*(k|K|ألف|الف)?"
 CURRENCY = re.compile(r"(\$|usd|dollars?|دولار|ريال|sar|aed|درهم|جنيه|egp)", re.IGNORECASE)
@@ -73,7 +73,7 @@ CATEGORY_SYNONYMS = {
 
 def normalise(text: str) -> str:
     """Lower-case, Latin digits, Arabic letters unified (أ/إ/آ→ا, ى→ي, ة→ه), no tashkeel."""
-    text = _DIACRITICS.sub("", text.translate(_DIGITS)).lower()
+    text = _DIACRITICS.sub("", text.translate(DIGITS)).lower()
     for source, target in (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ى", "ي"), ("ة", "ه")):
         text = text.replace(source, target)
     return " ".join(text.split())
@@ -93,7 +93,7 @@ def _amount(number: str, thousands: str | None) -> Decimal | None:
 
 
 def budget(text: str) -> tuple[Decimal | None, Decimal | None]:
-    plain = text.translate(_DIGITS)
+    plain = text.translate(DIGITS)
     match = _BETWEEN.search(plain)
     if match:
         low, high = _amount(match.group(1), match.group(2)), _amount(match.group(3), match.group(4))
@@ -107,12 +107,12 @@ def budget(text: str) -> tuple[Decimal | None, Decimal | None]:
 
 def order_number(text: str) -> str | None:
     prefix = re.escape(settings.ORDER_NUMBER_PREFIX)
-    match = re.search(rf"\b{prefix}-\d{{8}}-\d{{3,6}}\b", text.translate(_DIGITS), re.IGNORECASE)
+    match = re.search(rf"\b{prefix}-\d{{8}}-\d{{3,6}}\b", text.translate(DIGITS), re.IGNORECASE)
     return match.group(0).upper() if match else None
 
 
 def quantity(text: str) -> int | None:
-    plain = text.translate(_DIGITS)
+    plain = text.translate(DIGITS)
     match = _QUANTITY.search(plain)
     if match:
         return int(match.group(1) or match.group(2))

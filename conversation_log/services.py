@@ -160,6 +160,15 @@ def message_purge_before(*, before: datetime, batch_size: int = 1000) -> int:
 
 
 # --- The message pipeline ------------------------------------------------------------------
+def chat_ensure(*, customer_id: int) -> None:
+    """Create the customer's Chat if missing, committed on its own, before a caller locks
+    it. Creating it inside the locking transaction let two drains of a new customer
+    deadlock on MariaDB: the loser's INSERT waits on the winner's new row while holding a
+    shared lock on the customer (the foreign key check) that the winner's turn then needs
+    exclusively. Call it outside a transaction (in autocommit) for that reason."""
+    Chat.objects.get_or_create(customer_id=customer_id)
+
+
 def chat_get_locked(*, customer_id: int) -> Chat:
     """The customer's Chat, created if missing, locked (SELECT ... FOR UPDATE) until the
     surrounding transaction ends: one worker at a time handles a conversation."""

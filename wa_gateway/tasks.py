@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversation_log.services import chat_get_locked
+from conversation_log.services import chat_ensure, chat_get_locked
 from dialog_engine.signals import message_received
 from message_bus.tasks import mark_read_task
 from project_core.log_context import log_ids
@@ -48,6 +48,7 @@ def process_inbound_task(customer_id: int) -> int:
     if latest is None:
         return 0
     mark_read_task.delay(latest)
+    chat_ensure(customer_id=customer_id)
     handled = 0
     with transaction.atomic():
         chat_get_locked(customer_id=customer_id)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from conversation_log.services import message_status_update
 from dialog_engine.events import IncomingMessage, Location
-from users.models import Customer
-from users.services import customer_get_or_create, customer_touch
+from users.services import customer_upsert_inbound
 
 from .models import InboundEvent
 from .parsing import ParsedWebhook, message_content
@@ -19,34 +18,52 @@ from .parsing import ParsedWebhook, message_content
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+# MariaDB's "deadlock found" and "lock wait timeout": the transaction was rolled back and
+# can simply run again (e.g. two first messages of one new customer, inserted at once).
+_RETRYABLE_DB_ERRORS = {1213, 1205}
+INGEST_ATTEMPTS = 3
+
+
 def webhook_ingest(*, webhook: ParsedWebhook) -> set[int]:
     """Store every message as an InboundEvent (a duplicate wamid is a no-op), create or
-    update its customer, and apply status callbacks. Returns the ids of customers with new
-    events; the caller enqueues their inbox drain after commit."""
+    update its customer, and apply status callbacks, in one transaction, run again if the
+    database chose it as a deadlock victim. Returns the ids of customers with new events;
+    the caller enqueues their inbox drain after commit."""
+    for attempt in range(1, INGEST_ATTEMPTS + 1):
+        try:
+            return _webhook_ingest_once(webhook=webhook)
+        except OperationalError as exc:
+            code = exc.args[0] if exc.args else None
+            if code not in _RETRYABLE_DB_ERRORS or attempt == INGEST_ATTEMPTS:
+                raise
+            logger.warning("webhook ingest attempt %d hit %s; retrying", attempt, exc)
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _webhook_ingest_once(*, webhook: ParsedWebhook) -> set[int]:
     customers: set[int] = set()
     # Customers in a fixed order (stable: one customer's messages keep theirs), so two
     # webhooks naming the same customers lock their rows in the same order.
     for message in sorted(webhook.messages, key=lambda m: m.wa_id):
-        customer = customer_get_or_create(wa_id=message.wa_id, profile_name=message.profile_name)
-        # Take the customer's row lock before the insert: the event's foreign key takes a
-        # shared lock on it and customer_touch an exclusive one, so two webhooks of one
-        # customer would otherwise deadlock on MariaDB (a 500, and Meta's retry storm).
-        list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
-        try:
-            with transaction.atomic():
-                InboundEvent.objects.create(
-                    wamid=message.wamid,
-                    customer=customer,
-                    msg_type=message.msg_type,
-                    timestamp=message.timestamp,
-                    payload=message.raw,
-                )
-        except IntegrityError:
+        # One statement creates or refreshes the customer and write-locks the row, before
+        # the event's foreign key takes its shared lock (in the other order two webhooks of
+        # one customer deadlock on MariaDB). Under that lock a redelivered wamid is seen
+        # by a plain SELECT: a wamid only ever arrives for its own sender.
+        customer_id = customer_upsert_inbound(
+            wa_id=message.wa_id, profile_name=message.profile_name
+        )
+        if InboundEvent.objects.filter(wamid=message.wamid).exists():
             logger.info("duplicate delivery of %s ignored", message.wamid)
             continue
-        customer_touch(customer=customer)
-        customers.add(customer.pk)
+        InboundEvent.objects.create(
+            wamid=message.wamid,
+            customer_id=customer_id,
+            msg_type=message.msg_type,
+            timestamp=message.timestamp,
+            payload=message.raw,
+        )
+        customers.add(customer_id)
     for status in webhook.statuses:
         message_status_update(
             wamid=status.wamid,

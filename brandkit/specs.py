@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -83,12 +83,23 @@ def specs_clean(*, specs: dict[str, Any], category_slugs: Iterable[str]) -> dict
     return cleaned
 
 
+def spec_definitions_all() -> dict[str, SpecDefinition]:
+    """Every spec definition by key: for callers that display many products at once."""
+    return {d.key: d for d in SpecDefinition.objects.all()}
+
+
 def specs_display(
-    *, specs: dict[str, Any], language: str, key_only: bool = False
+    *,
+    specs: dict[str, Any],
+    language: str,
+    key_only: bool = False,
+    definitions: Mapping[str, SpecDefinition] | None = None,
 ) -> list[tuple[str, str]]:
     """(label, value with unit) pairs in taxonomy order, for product cards and compare
-    tables."""
-    definitions = {d.key: d for d in SpecDefinition.objects.filter(key__in=list(specs))}
+    tables. Pass `definitions` (spec_definitions_all()) when displaying many products, to
+    skip a query per product."""
+    if definitions is None:
+        definitions = {d.key: d for d in SpecDefinition.objects.filter(key__in=list(specs))}
     rows: list[tuple[int, str, str]] = []
     for key, value in specs.items():
         definition = definitions.get(key)

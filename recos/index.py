@@ -9,6 +9,8 @@ at most every few seconds; never a full reload per query.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import re
 import threading
 import time
@@ -220,6 +222,8 @@ def product_matrix_load(model_name: str, chunk_size: int = 5000) -> ProductMatri
         flat.add(chunk[: n % chunk_size])
     lexical = LexicalIndex(skus, texts)
     lexical.brand_words = frozenset(word for name in brand_names for word in lexical_tokens(name))
+    del rows, skus, texts, chunk
+    _release_free_memory()
     return ProductMatrix(
         model_name=model_name,
         ids=ids[:n],
@@ -232,6 +236,17 @@ def product_matrix_load(model_name: str, chunk_size: int = 5000) -> ProductMatri
         active=active[:n],
         lexical=lexical,
     )
+
+
+def _release_free_memory() -> None:
+    """Hand the heap pages freed after a load (100k rows streamed through the ORM) back to
+    the OS: glibc keeps them otherwise, ~170 MB of RSS at 100k products. No-op elsewhere."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return
+    trim = getattr(ctypes.CDLL(libc_name), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 products: VersionedCache[ProductMatrix] = VersionedCache(_product_version, product_matrix_load)

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from brandkit.specs import specs_display
 
 if TYPE_CHECKING:
+    from brandkit.models import SpecDefinition
     from inventory.models import Product
 
 
-def product_text(product: Product) -> str:
-    """Name, brand, category (and its parent), key specs and description, EN and AR."""
+def product_text(product: Product, definitions: Mapping[str, SpecDefinition] | None = None) -> str:
+    """Name, brand, category (and its parent), key specs and description, EN and AR.
+    `definitions` (all spec definitions by key) saves a query per product in bulk use."""
     category = product.category
     parent = category.parent if category else None
     brand = product.brand
     specs = "; ".join(
         f"{label} {value}"
-        for label, value in specs_display(specs=product.specs or {}, language="en", key_only=True)
+        for label, value in specs_display(
+            specs=product.specs or {}, language="en", key_only=True, definitions=definitions
+        )
     )
     parts = [
         product.name_en,

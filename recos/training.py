@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from brandkit.specs import spec_definitions_all
 from inventory.models import Product
 
 from .encoders import Encoder, get_encoder
@@ -103,10 +104,11 @@ def embeddings_train_products(
         row[0]: (row[1], row[2])
         for row in existing.values_list("product_id", "model_name", "text_hash")
     }
+    definitions = spec_definitions_all()
     pending: list[PendingRow] = []
     skipped = 0
     for product in products.iterator(chunk_size=2000):
-        text = product_text(product)
+        text = product_text(product, definitions)
         digest = text_hash(text)
         if not force and known.get(product.pk) == (encoder.name, digest):
             skipped += 1

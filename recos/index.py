@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
 import re
 import threading
 import time
@@ -28,6 +29,10 @@ from inventory.models import Product
 from .models import ProductEmbedding
 
 VERSION_CHECK_SECONDS = 5.0
+
+# bm25s sets its own logger to DEBUG on import ("Building index from tokens" per load),
+# overriding the LOGGING setting; keep its warnings only.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # One query is one thread's scan: the parallelism is the web/worker threads serving many
 # customers. faiss's default OpenMP team for a single query spins on the other cores and

@@ -318,5 +318,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": "INFO"},
+        # Which CPU build faiss loads, with a traceback per build it skips; warnings show.
+        "faiss.loader": {"level": "WARNING"},
     },
 }

@@ -4,7 +4,7 @@ gunicorn (the project's gunicorn.conf.py, prod settings, DEBUG off) + MariaDB (s
 `shop_bench`) + Redis (db 11) on 127.0.0.1. No Celery worker: the ack only has to store the
 event and publish the task, which waits in Redis (flushed at the end).
 
-    .venv/bin/python bench/webhook_ack.py [--seconds 20] [--rate 200] [--workers 2]
+    .venv/bin/python bench/webhook_ack.py [--seconds 20] [--rate 200] [--workers 2*CPUs+1]
 
 (a) open loop at --rate requests/s for --seconds: p50/p99 ack latency, webhook and bare view;
 (b) closed loop, --clients keep-alive clients for --seconds/2: requests/s, both.
@@ -188,7 +188,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="open-loop duration")
     parser.add_argument("--rate", type=float, default=200.0, help="open-loop requests/s")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2-4)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() * 2 + 1,
+        help="gunicorn workers (default: gunicorn.conf.py's production default, 2*CPUs+1)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=8, help="closed-loop concurrent clients")
     args = parser.parse_args()

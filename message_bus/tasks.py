@@ -63,11 +63,12 @@ def _mark_sent(message: Message, wamid: str) -> None:
             Message.objects.filter(pk=message.pk, status=DeliveryStatus.QUEUED).update(
                 wamid=wamid, **sent
             )
-        # Meta may have reported on it before we got here (a fast "delivered" or "failed").
-        early_statuses_apply(wamid=wamid)
     except IntegrityError:
         logger.error("Graph returned wamid %s twice; message %s kept without it", wamid, message.pk)
         Message.objects.filter(pk=message.pk, status=DeliveryStatus.QUEUED).update(**sent)
+        return
+    # Meta may have reported on it before we got here (a fast "delivered" or "failed").
+    early_statuses_apply(wamid=wamid)
 
 
 @shop_task(name="message_bus.send_messages", bind=True, max_retries=MAX_SEND_ATTEMPTS)

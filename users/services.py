@@ -59,7 +59,8 @@ def customer_upsert_inbound(*, wa_id: str, profile_name: str = "") -> int:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("customer_upsert_inbound must run inside a transaction")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [wa_id, wa_id, profile_name[:256], Language.ENGLISH, now, now, now, now]
+    language = Customer._meta.get_field("language").default
+    params = [wa_id, wa_id, profile_name[:256], language, now, now, now, now]
     sql = {"mysql": _UPSERT_MYSQL, "sqlite": _UPSERT_SQLITE}.get(connection.vendor)
     if sql is None:  # another backend: the same effect in ORM steps
         customer = customer_get_or_create(wa_id=wa_id, profile_name=profile_name)

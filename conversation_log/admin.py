@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from users.selectors import customer_in_service_window
 
 from .exceptions import ConversationError
-from .models import Chat, Message
+from .models import Chat, Feedback, Message
 from .selectors import chat_list_open_handoffs, chat_transcript
 from .services import STAFF_REPLY_MAX_CHARS, chat_handoff_end, chat_staff_reply
 
@@ -181,3 +181,28 @@ class MessageAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "sent_at", "delivered_at", "read_at", "status_updated_at")
     date_hierarchy = "created_at"
     list_select_related = ("chat", "chat__customer")
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """What customers said about the service: filter by rating, read the comment, open
+    the conversation it came from."""
+
+    list_display = ("created_at", "rating", "short_comment", "language", "chat_link")
+    list_filter = ("rating", "language", "created_at")
+    search_fields = ("comment", "chat__customer__wa_id", "chat__customer__profile_name")
+    date_hierarchy = "created_at"
+    list_select_related = ("chat__customer",)
+    readonly_fields = ("chat", "rating", "comment", "language", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # customers give feedback, staff read it
+
+    @admin.display(description="comment")
+    def short_comment(self, obj: Feedback) -> str:
+        return obj.comment if len(obj.comment) <= 80 else obj.comment[:79] + "…"
+
+    @admin.display(description="conversation")
+    def chat_link(self, obj: Feedback) -> str:
+        url = reverse("admin:conversation_log_chat_change", args=[obj.chat_id])
+        return format_html('<a href="{}">{}</a>', url, obj.chat.customer)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -109,3 +110,28 @@ class EarlyStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} {self.wamid}"
+
+
+class Feedback(models.Model):
+    """A customer's rating of the service (1 poor, 3 OK, 5 great), with the comment they
+    typed after it, for staff to read and filter in admin."""
+
+    chat = models.ForeignKey(Chat, related_name="feedback", on_delete=models.CASCADE)
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+    language = models.CharField(max_length=2, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 from chat #{self.chat_id}"

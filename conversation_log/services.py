@@ -16,7 +16,7 @@ from django.utils import timezone
 from users.selectors import customer_in_service_window
 
 from .exceptions import CustomerOptedOut, EmptyReply, OutsideServiceWindow
-from .models import STATUS_RANK, Chat, DeliveryStatus, Direction, EarlyStatus, Message
+from .models import STATUS_RANK, Chat, DeliveryStatus, Direction, EarlyStatus, Feedback, Message
 from .outbound import outbound_text_send
 
 logger = logging.getLogger(__name__)
@@ -139,6 +139,26 @@ def early_statuses_purge(*, before: datetime) -> int:
     that was lost): they will not match anything any more."""
     deleted, _ = EarlyStatus.objects.filter(received_at__lt=before).delete()
     return deleted
+
+
+FEEDBACK_COMMENT_MAX_CHARS = 1000
+
+
+def feedback_record(*, chat: Chat, rating: int, language: str = "") -> Feedback:
+    """Store a customer's rating (1-5) of the service."""
+    if not 1 <= rating <= 5:
+        raise ValueError(f"rating must be 1..5, not {rating!r}")
+    return Feedback.objects.create(chat=chat, rating=rating, language=language)
+
+
+def feedback_comment(*, feedback_id: int, comment: str) -> Feedback | None:
+    """Attach the comment the customer typed after rating (None if the rating is gone)."""
+    feedback = Feedback.objects.filter(pk=feedback_id).first()
+    if feedback is None:
+        return None
+    feedback.comment = comment.strip()[:FEEDBACK_COMMENT_MAX_CHARS]
+    feedback.save(update_fields=["comment"])
+    return feedback
 
 
 def message_purge_before(*, before: datetime, batch_size: int = 1000) -> int:

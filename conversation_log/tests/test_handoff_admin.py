@@ -189,3 +189,20 @@ def test_staff_who_may_only_view_chats_cannot_reply(django_user_model):
     assert page.status_code == 200
     assert reply.status_code == 403
     assert _sent() == []
+
+
+def test_feedback_list_shows_ratings_and_comments_and_filters_by_rating(admin_client_):
+    # given
+    from conversation_log.models import Feedback
+
+    chat = ChatFactory(customer=CustomerFactory(profile_name="Huda"))
+    Feedback.objects.create(chat=chat, rating=1, comment="Late delivery", language="en")
+    Feedback.objects.create(chat=chat, rating=5, comment="Lovely service", language="en")
+    url = reverse("admin:conversation_log_feedback_changelist")
+    # when
+    everything = admin_client_.get(url)
+    poor = admin_client_.get(url, {"rating": 1})
+    # then
+    assert everything.status_code == 200
+    assert "Late delivery" in everything.text and "Lovely service" in everything.text
+    assert "Late delivery" in poor.text and "Lovely service" not in poor.text

@@ -104,3 +104,34 @@ def test_a_status_for_a_recorded_wamid_is_applied_at_once_and_not_parked():
     assert changed is True
     assert message.status == DeliveryStatus.DELIVERED
     assert not EarlyStatus.objects.exists()
+
+
+def test_a_rating_outside_one_to_five_is_refused():
+    # given
+    from conversation_log.services import feedback_record
+
+    chat = ChatFactory()
+    # then
+    with pytest.raises(ValueError):
+        feedback_record(chat=chat, rating=0)
+    with pytest.raises(ValueError):
+        feedback_record(chat=chat, rating=6)
+
+
+def test_a_comment_is_attached_to_its_rating_trimmed_and_capped():
+    # given
+    from conversation_log.services import (
+        FEEDBACK_COMMENT_MAX_CHARS,
+        feedback_comment,
+        feedback_record,
+    )
+
+    feedback = feedback_record(chat=ChatFactory(), rating=5, language="en")
+    # when
+    feedback_comment(feedback_id=feedback.pk, comment="  great " + "x" * 2000)
+    missing = feedback_comment(feedback_id=feedback.pk + 1, comment="lost")
+    # then
+    feedback.refresh_from_db()
+    assert feedback.comment.startswith("great x")
+    assert len(feedback.comment) == FEEDBACK_COMMENT_MAX_CHARS
+    assert missing is None

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conversation_log.services import feedback_comment, feedback_record
 from message_bus.dto import Button, ReplyButtons
 
 from ..state_router import register
@@ -18,9 +18,9 @@ RATINGS = {"good": 5, "ok": 3, "bad": 1}
 
 @register
 class FeedbackState(State):
-    """How was the experience? `fb` asks, `fb:good|ok|bad` records the rating in the
-    chat context (staff read it with the transcript) and the log, and a typed comment
-    after a rating is kept too."""
+    """How was the experience? `fb` asks, `fb:good|ok|bad` stores the rating as a
+    Feedback row (staff list and filter them in admin), and a comment typed right after
+    the rating is attached to it."""
 
     name = "feedback"
     prefixes = ("fb",)
@@ -32,7 +32,9 @@ class FeedbackState(State):
         if not ctx.event.is_reply and not was_routed(ctx):
             if ctx.data.get("feedback", {}).get("awaiting_comment"):
                 feedback = ctx.data["feedback"]
-                feedback.update(comment=ctx.text[:500], awaiting_comment=False)
+                feedback["awaiting_comment"] = False
+                if feedback.get("id"):  # chats rated before ratings were rows have none
+                    feedback_comment(feedback_id=feedback["id"], comment=ctx.text)
                 logger.info("customer feedback comment", extra={"chat_id": ctx.chat.pk})
                 return StateResult(
                     messages=[menu_reply(_("Thank you for your feedback!"))],
@@ -53,11 +55,10 @@ class FeedbackState(State):
                 ],
                 next_state="assistant",
             )
-        ctx.data["feedback"] = {
-            "rating": RATINGS[ctx.payload],
-            "at": timezone.now().isoformat(),
-            "awaiting_comment": True,
-        }
+        feedback = feedback_record(
+            chat=ctx.chat, rating=RATINGS[ctx.payload], language=ctx.language
+        )
+        ctx.data["feedback"] = {"id": feedback.pk, "awaiting_comment": True}
         logger.info(
             "customer feedback", extra={"chat_id": ctx.chat.pk, "rating": RATINGS[ctx.payload]}
         )

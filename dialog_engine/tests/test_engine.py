@@ -207,3 +207,23 @@ def test_out_of_stock_at_confirm_is_explained_and_no_order_is_placed(
     assert "Galaxy Test" in last["body"]["text"]
     ids = [b["reply"]["id"] for b in last["action"]["buttons"]]
     assert ids == ["rm:PHONE-1", "oos:PHONE-1"]
+
+
+def test_a_rating_and_the_comment_after_it_are_stored_for_staff(post_webhook, graph):  # noqa: F811
+    # given
+    from conversation_log.models import Feedback
+
+    CustomerFactory(wa_id=WA_ID, language="ar")
+    post_webhook(payloads.button_reply(WA_ID, "fb", "رأيك"))
+    # when
+    post_webhook(payloads.button_reply(WA_ID, "fb:bad", "ليست جيدة"))
+    post_webhook(payloads.text_message(WA_ID, "التوصيل تأخر ثلاثة أيام"))
+    # then
+    (feedback,) = Feedback.objects.all()
+    assert (feedback.rating, feedback.comment, feedback.language) == (
+        1,
+        "التوصيل تأخر ثلاثة أيام",
+        "ar",
+    )
+    assert feedback.chat == _chat()
+    assert _chat().state == "assistant"

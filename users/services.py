@@ -24,10 +24,14 @@ def customer_get_or_create(*, wa_id: str, profile_name: str = "") -> Customer:
     return customer
 
 
-_UPSERT_MYSQL = """
+_UPSERT_INSERT = """
 INSERT INTO {table} (wa_id, phone, profile_name, language, opted_out,
                      last_seen_at, last_inbound_at, created_at, updated_at)
 VALUES (%s, %s, %s, %s, FALSE, %s, %s, %s, %s)
+"""
+_UPSERT_MYSQL = (
+    _UPSERT_INSERT
+    + """
 ON DUPLICATE KEY UPDATE
     id = LAST_INSERT_ID(id),
     updated_at = IF(VALUES(profile_name) <> '' AND VALUES(profile_name) <> profile_name,
@@ -36,10 +40,10 @@ ON DUPLICATE KEY UPDATE
     last_seen_at = VALUES(last_seen_at),
     last_inbound_at = VALUES(last_inbound_at)
 """
-_UPSERT_SQLITE = """
-INSERT INTO {table} (wa_id, phone, profile_name, language, opted_out,
-                     last_seen_at, last_inbound_at, created_at, updated_at)
-VALUES (%s, %s, %s, %s, FALSE, %s, %s, %s, %s)
+)
+_UPSERT_SQLITE = (
+    _UPSERT_INSERT
+    + """
 ON CONFLICT (wa_id) DO UPDATE SET
     updated_at = CASE WHEN excluded.profile_name <> '' AND excluded.profile_name <> profile_name
                       THEN excluded.updated_at ELSE updated_at END,
@@ -49,6 +53,7 @@ ON CONFLICT (wa_id) DO UPDATE SET
     last_inbound_at = excluded.last_inbound_at
 RETURNING id
 """
+)
 
 
 def customer_upsert_inbound(*, wa_id: str, profile_name: str = "") -> int:
@@ -61,16 +66,13 @@ def customer_upsert_inbound(*, wa_id: str, profile_name: str = "") -> int:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     language = Customer._meta.get_field("language").default
     params = [wa_id, wa_id, profile_name[:256], language, now, now, now, now]
-    sql = {"mysql": _UPSERT_MYSQL, "sqlite": _UPSERT_SQLITE}.get(connection.vendor)
-    if sql is None:  # another backend: the same effect in ORM steps
-        customer = customer_get_or_create(wa_id=wa_id, profile_name=profile_name)
-        list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
-        customer_touch(customer=customer)
-        return customer.pk
+    table = connection.ops.quote_name(Customer._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=connection.ops.quote_name(Customer._meta.db_table)), params)
         if connection.vendor == "sqlite":
+            cursor.execute(_UPSERT_SQLITE.format(table=table), params)
             return cursor.fetchone()[0]
+        # DB_ENGINE admits no third backend (settings refuse it).
+        cursor.execute(_UPSERT_MYSQL.format(table=table), params)
         return cursor.lastrowid  # LAST_INSERT_ID(id) names the existing row on a duplicate
 
 

@@ -29,15 +29,14 @@ def webhook_ingest(*, webhook: ParsedWebhook) -> set[int]:
     update its customer, and apply status callbacks, in one transaction, run again if the
     database chose it as a deadlock victim. Returns the ids of customers with new events;
     the caller enqueues their inbox drain after commit."""
-    for attempt in range(1, INGEST_ATTEMPTS + 1):
+    for attempt in range(1, INGEST_ATTEMPTS):
         try:
             return _webhook_ingest_once(webhook=webhook)
         except OperationalError as exc:
-            code = exc.args[0] if exc.args else None
-            if code not in _RETRYABLE_DB_ERRORS or attempt == INGEST_ATTEMPTS:
+            if (exc.args[0] if exc.args else None) not in _RETRYABLE_DB_ERRORS:
                 raise
             logger.warning("webhook ingest attempt %d hit %s; retrying", attempt, exc)
-    raise AssertionError("unreachable")
+    return _webhook_ingest_once(webhook=webhook)  # the last attempt: its error propagates
 
 
 @transaction.atomic

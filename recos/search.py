@@ -123,6 +123,18 @@ def _lexical(matrix: index.ProductMatrix, query: str, mask: np.ndarray) -> tuple
     return ranked, strong
 
 
+def _products_current(
+    matrix: index.ProductMatrix, positions: list[int], *, in_stock: bool
+) -> dict[int, Product]:
+    """The products at `positions` that are still active (and in stock, if asked) in the
+    database, by id: the index may be a few seconds behind the catalog."""
+    ids = [int(matrix.ids[p]) for p in positions]
+    qs = Product.objects.select_related("brand", "category").filter(pk__in=ids, active=True)
+    if in_stock:
+        qs = qs.filter(stock__gt=0)
+    return qs.in_bulk()
+
+
 def recommend(
     query: str,
     language: str = "en",
@@ -155,11 +167,7 @@ def recommend(
         elif position in distances:
             scores[position] += 1.0 / (RRF_K + rank)
     ranked = sorted(scores, key=lambda p: -scores[p])[: k * 3]
-    ids = [int(matrix.ids[p]) for p in ranked]
-    qs = Product.objects.select_related("brand", "category").filter(pk__in=ids, active=True)
-    if filters.in_stock:
-        qs = qs.filter(stock__gt=0)
-    found = qs.in_bulk()
+    found = _products_current(matrix, ranked, in_stock=filters.in_stock)
     hits = [
         Hit(found[int(matrix.ids[p])], distances.get(p), scores[p])
         for p in ranked
@@ -179,11 +187,7 @@ def similar_to(product: Product, k: int | None = None, in_stock: bool = True) ->
     if in_stock:
         mask &= matrix.in_stock
     nearest = _dense(matrix, matrix.vectors[position].copy(), mask, threshold=2.0)[: k * 3]
-    ids = [int(matrix.ids[p]) for p, _ in nearest]
-    qs = Product.objects.select_related("brand", "category").filter(pk__in=ids, active=True)
-    if in_stock:
-        qs = qs.filter(stock__gt=0)
-    found = qs.in_bulk()
+    found = _products_current(matrix, [p for p, _ in nearest], in_stock=in_stock)
     return [
         Hit(found[int(matrix.ids[p])], distance, 1.0 - distance)
         for p, distance in nearest

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .models import Customer, Language
@@ -25,9 +29,8 @@ def customer_get_or_create(*, wa_id: str, profile_name: str = "") -> Customer:
 
 
 _UPSERT_INSERT = """
-INSERT INTO {table} (wa_id, phone, profile_name, language, opted_out,
-                     last_seen_at, last_inbound_at, created_at, updated_at)
-VALUES (%s, %s, %s, %s, FALSE, %s, %s, %s, %s)
+INSERT INTO {table} (wa_id, phone, profile_name, language, opted_out, created_at, updated_at)
+VALUES (%s, %s, %s, %s, FALSE, %s, %s)
 """
 _UPSERT_MYSQL = (
     _UPSERT_INSERT
@@ -36,9 +39,7 @@ ON DUPLICATE KEY UPDATE
     id = LAST_INSERT_ID(id),
     updated_at = IF(VALUES(profile_name) <> '' AND VALUES(profile_name) <> profile_name,
                     VALUES(updated_at), updated_at),
-    profile_name = IF(VALUES(profile_name) = '', profile_name, VALUES(profile_name)),
-    last_seen_at = VALUES(last_seen_at),
-    last_inbound_at = VALUES(last_inbound_at)
+    profile_name = IF(VALUES(profile_name) = '', profile_name, VALUES(profile_name))
 """
 )
 _UPSERT_SQLITE = (
@@ -48,9 +49,7 @@ ON CONFLICT (wa_id) DO UPDATE SET
     updated_at = CASE WHEN excluded.profile_name <> '' AND excluded.profile_name <> profile_name
                       THEN excluded.updated_at ELSE updated_at END,
     profile_name = CASE WHEN excluded.profile_name = '' THEN profile_name
-                        ELSE excluded.profile_name END,
-    last_seen_at = excluded.last_seen_at,
-    last_inbound_at = excluded.last_inbound_at
+                        ELSE excluded.profile_name END
 RETURNING id
 """
 )
@@ -58,14 +57,12 @@ RETURNING id
 
 def customer_upsert_inbound(*, wa_id: str, profile_name: str = "") -> int:
     """The id of the customer who just wrote to us, created on first contact, with the
-    profile name Meta sent (if any) and last seen / last inbound set to now, in one
-    statement: the webhook's hot path. Must run in a transaction; on MariaDB the row stays
-    write-locked until it ends, which serialises one customer's concurrent webhooks."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("customer_upsert_inbound must run inside a transaction")
+    profile name Meta sent (an empty one keeps the stored name), in one statement that
+    needs no surrounding transaction: the webhook's path. When they wrote is recorded by
+    `customer_record_inbound`, from the messages themselves, when their inbox is drained."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     language = Customer._meta.get_field("language").default
-    params = [wa_id, wa_id, profile_name[:256], language, now, now, now, now]
+    params = [wa_id, wa_id, profile_name[:256], language, now, now]
     table = connection.ops.quote_name(Customer._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -74,6 +71,17 @@ def customer_upsert_inbound(*, wa_id: str, profile_name: str = "") -> int:
         # DB_ENGINE admits no third backend (settings refuse it).
         cursor.execute(_UPSERT_MYSQL.format(table=table), params)
         return cursor.lastrowid  # LAST_INSERT_ID(id) names the existing row on a duplicate
+
+
+def customer_record_inbound(*, customer_id: int, at: datetime) -> None:
+    """The customer wrote to us at `at` (Meta's timestamp of their message): last seen is
+    now and the 24-hour customer-service window runs from their newest message, never
+    moved back by a late redelivery of an older one. One short statement of its own, so
+    the customer row is never held locked while a conversation is being answered."""
+    Customer.objects.filter(pk=customer_id).update(
+        last_seen_at=timezone.now(),
+        last_inbound_at=Greatest(Coalesce(F("last_inbound_at"), Value(at)), Value(at)),
+    )
 
 
 def customer_touch(*, customer: Customer, inbound: bool = True) -> None:

@@ -2,69 +2,66 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime
+from typing import Any, TypeVar
 
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from conversation_log.services import message_status_update
 from dialog_engine.events import IncomingMessage, Location
+from users.models import Customer
 from users.services import customer_upsert_inbound
 
 from .models import InboundEvent
-from .parsing import ParsedWebhook, message_content
+from .parsing import ParsedMessage, ParsedWebhook, message_content
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-# MariaDB's "deadlock found" and "lock wait timeout": the transaction was rolled back and
-# can simply run again (e.g. two first messages of one new customer, inserted at once).
+# MariaDB's "deadlock found" and "lock wait timeout": the statement was rolled back and
+# can simply run again.
 _RETRYABLE_DB_ERRORS = {1213, 1205}
 INGEST_ATTEMPTS = 3
+
+# A message of a known customer whose name is unchanged (or not sent) is stored by this
+# one statement, committed on its own: the customer is looked up by WhatsApp id in it.
+# No row when the customer is new or Meta sent a new name: then the customer is written
+# first. RETURNING needs MariaDB >= 10.5 or SQLite >= 3.35; MySQL 8 takes two statements.
+_EVENT_INSERT_SELECT = """
+INSERT INTO {event} (wamid, customer_id, msg_type, timestamp, payload, received_at, error)
+SELECT %s, id, %s, %s, %s, %s, '' FROM {customer}
+WHERE wa_id = %s AND (%s = '' OR profile_name = %s)
+"""
+_CUSTOMER_CURRENT = """
+SELECT id FROM {customer} WHERE wa_id = %s AND (%s = '' OR profile_name = %s)
+"""
+_EVENT_INSERT = """
+INSERT INTO {event} (wamid, customer_id, msg_type, timestamp, payload, received_at, error)
+VALUES (%s, %s, %s, %s, %s, %s, '')
+"""
 
 
 def webhook_ingest(*, webhook: ParsedWebhook) -> set[int]:
     """Store every message as an InboundEvent (a duplicate wamid is a no-op), create or
-    update its customer, and apply status callbacks, in one transaction, run again if the
-    database chose it as a deadlock victim. Returns the ids of customers with new events;
-    the caller enqueues their inbox drain after commit."""
-    for attempt in range(1, INGEST_ATTEMPTS):
-        try:
-            return _webhook_ingest_once(webhook=webhook)
-        except OperationalError as exc:
-            if (exc.args[0] if exc.args else None) not in _RETRYABLE_DB_ERRORS:
-                raise
-            logger.warning("webhook ingest attempt %d hit %s; retrying", attempt, exc)
-    return _webhook_ingest_once(webhook=webhook)  # the last attempt: its error propagates
-
-
-@transaction.atomic
-def _webhook_ingest_once(*, webhook: ParsedWebhook) -> set[int]:
+    update its customer, and apply status callbacks. Each message is committed on its
+    own as soon as it is stored: nothing has to roll back together, since a redelivery
+    stores what is missing and nothing twice. A statement the database picked as a
+    deadlock victim runs again. Returns the ids of customers with new events; the caller
+    enqueues their inbox drains after commit."""
     customers: set[int] = set()
-    # Customers in a fixed order (stable: one customer's messages keep theirs), so two
-    # webhooks naming the same customers lock their rows in the same order.
-    for message in sorted(webhook.messages, key=lambda m: m.wa_id):
-        # One statement creates or refreshes the customer and write-locks the row, before
-        # the event's foreign key takes its shared lock (in the other order two webhooks of
-        # one customer deadlock on MariaDB). Under that lock a redelivered wamid is seen
-        # by a plain SELECT: a wamid only ever arrives for its own sender.
-        customer_id = customer_upsert_inbound(
-            wa_id=message.wa_id, profile_name=message.profile_name
-        )
-        if InboundEvent.objects.filter(wamid=message.wamid).exists():
-            logger.info("duplicate delivery of %s ignored", message.wamid)
-            continue
-        InboundEvent.objects.create(
-            wamid=message.wamid,
-            customer_id=customer_id,
-            msg_type=message.msg_type,
-            timestamp=message.timestamp,
-            payload=message.raw,
-        )
-        customers.add(customer_id)
+    for message in webhook.messages:
+        customer_id = _with_deadlock_retry(inbound_event_store, message=message)
+        if customer_id is not None:
+            customers.add(customer_id)
     for status in webhook.statuses:
-        message_status_update(
+        _with_deadlock_retry(
+            message_status_update,
             wamid=status.wamid,
             status=status.status,
             at=status.timestamp,
@@ -72,6 +69,83 @@ def _webhook_ingest_once(*, webhook: ParsedWebhook) -> set[int]:
             error_title=status.error_title,
         )
     return customers
+
+
+def _with_deadlock_retry(operation: Callable[..., T], /, **kwargs: Any) -> T:
+    for attempt in range(1, INGEST_ATTEMPTS):
+        try:
+            return operation(**kwargs)
+        except OperationalError as exc:
+            if (exc.args[0] if exc.args else None) not in _RETRYABLE_DB_ERRORS:
+                raise
+            logger.warning("webhook ingest attempt %d hit %s; retrying", attempt, exc)
+    return operation(**kwargs)  # the last attempt: its error propagates
+
+
+def inbound_event_store(*, message: ParsedMessage) -> int | None:
+    """Store one message. Returns its customer's id, or None when the wamid was stored
+    before (Meta delivers at least once)."""
+    try:
+        customer_id = _event_insert_for_current_customer(message)
+        if customer_id is None:  # a new customer, or a new profile name
+            customer_id = customer_upsert_inbound(
+                wa_id=message.wa_id, profile_name=message.profile_name
+            )
+            _event_insert(message, customer_id=customer_id)
+    except IntegrityError:
+        if not InboundEvent.objects.filter(wamid=message.wamid).exists():
+            raise
+        logger.info("duplicate delivery of %s ignored", message.wamid)
+        return None
+    return customer_id
+
+
+def _event_insert_for_current_customer(message: ParsedMessage) -> int | None:
+    """Store the event if its customer exists with the name Meta sent; their id, or None."""
+    name = message.profile_name[:256]
+    tables = {
+        "event": connection.ops.quote_name(InboundEvent._meta.db_table),
+        "customer": connection.ops.quote_name(Customer._meta.db_table),
+    }
+    if not connection.features.can_return_columns_from_insert:
+        with connection.cursor() as cursor:
+            cursor.execute(_CUSTOMER_CURRENT.format(**tables), [message.wa_id, name, name])
+            row = cursor.fetchone()
+        if row is not None:
+            _event_insert(message, customer_id=row[0])
+        return row[0] if row else None
+    sql = _EVENT_INSERT_SELECT.format(**tables) + " RETURNING customer_id"
+    wamid, *rest = _event_values(message)
+    params = [wamid, *rest, message.wa_id, name, name]
+    with _savepoint_if_in_transaction(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _event_insert(message: ParsedMessage, *, customer_id: int) -> None:
+    sql = _EVENT_INSERT.format(event=connection.ops.quote_name(InboundEvent._meta.db_table))
+    wamid, *rest = _event_values(message)
+    with _savepoint_if_in_transaction(), connection.cursor() as cursor:
+        cursor.execute(sql, [wamid, customer_id, *rest])
+
+
+def _event_values(message: ParsedMessage) -> list[Any]:
+    """wamid, type, sent at, payload, received at: the event's columns but its customer."""
+    ops = connection.ops
+    return [
+        message.wamid,
+        message.msg_type,
+        ops.adapt_datetimefield_value(message.timestamp),
+        json.dumps(message.raw, ensure_ascii=False),
+        ops.adapt_datetimefield_value(timezone.now()),
+    ]
+
+
+def _savepoint_if_in_transaction():
+    """Outside a transaction (the webhook) a statement commits by itself. Inside a caller's
+    (tests, the console) a savepoint keeps a duplicate from breaking that transaction."""
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
 def inbound_event_incoming(*, event: InboundEvent) -> IncomingMessage:

@@ -12,6 +12,8 @@ from dialog_engine.signals import message_received
 from message_bus.tasks import mark_read_task
 from project_core.log_context import log_ids
 from project_core.task_policy import shop_task
+from project_core.task_publish import publish
+from users.services import customer_record_inbound
 
 from .models import InboundEvent
 from .services import (
@@ -29,7 +31,7 @@ def enqueue_inbox(customer_id: int) -> None:
     """Publish a drain task; a broker outage is logged and left to the sweeper (the event is
     already stored, so nothing is lost)."""
     try:
-        process_inbound_task.delay(customer_id)
+        publish(process_inbound_task, customer_id)
     except Exception:
         logger.exception("could not enqueue inbox of customer %s; the sweeper will", customer_id)
 
@@ -42,12 +44,15 @@ def process_inbound_task(customer_id: int) -> int:
     latest = (
         InboundEvent.objects.filter(customer_id=customer_id, processed_at__isnull=True)
         .order_by("-timestamp", "-id")
-        .values_list("wamid", flat=True)
+        .values_list("wamid", "timestamp")
         .first()
     )
     if latest is None:
         return 0
-    mark_read_task.delay(latest)
+    latest_wamid, latest_sent_at = latest
+    mark_read_task.delay(latest_wamid)
+    # Before the replies: the service window they are sent in runs from this message.
+    customer_record_inbound(customer_id=customer_id, at=latest_sent_at)
     chat_ensure(customer_id=customer_id)
     handled = 0
     with transaction.atomic():

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conversation_log.models import Direction, Message
+from wa_gateway import tasks
 from wa_gateway.models import InboundEvent
 from wa_gateway.signatures import signature_header
 from wa_gateway.tasks import process_inbound_task
@@ -80,7 +81,7 @@ def test_parallel_drains_of_one_inbox_handle_each_event_once_in_timestamp_order(
     # given: three events stored while no worker ran (publishing is a no-op here)
     wa_id = "966540000002"
     now = payloads.now_ts()
-    monkeypatch.setattr(process_inbound_task, "delay", lambda *a, **k: None)
+    monkeypatch.setattr(tasks, "publish", lambda *a, **k: None)
     body = payloads.webhook(
         messages=[
             payloads.message(wa_id=wa_id, kind="text", content={"body": "menu"}, ts=now),

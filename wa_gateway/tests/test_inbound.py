@@ -9,6 +9,7 @@ from kombu.exceptions import OperationalError
 
 from conversation_log.models import Chat, DeliveryStatus, Direction, Message
 from users.models import Customer
+from wa_gateway import tasks
 from wa_gateway.models import InboundEvent
 from wa_gateway.tasks import process_inbound_task, sweep_unprocessed_task
 
@@ -406,7 +407,7 @@ def test_broker_down_at_webhook_time_still_answers_200_and_stores_the_event(
     post_webhook, graph, monkeypatch
 ):
     # given
-    monkeypatch.setattr(process_inbound_task, "delay", _broker_down)
+    monkeypatch.setattr(tasks, "publish", _broker_down)
     # when
     response = post_webhook(payloads.text_message("966516000001", "hi", wamid="wamid.OUT1"))
     # then
@@ -421,7 +422,7 @@ def test_the_sweeper_processes_an_event_stored_during_an_outage_exactly_once(
 ):
     # given: stored while the broker was down, a minute ago
     with monkeypatch.context() as outage:
-        outage.setattr(process_inbound_task, "delay", _broker_down)
+        outage.setattr(tasks, "publish", _broker_down)
         post_webhook(payloads.text_message("966516000002", "hi", wamid="wamid.OUT2"))
     InboundEvent.objects.filter(wamid="wamid.OUT2").update(
         received_at=timezone.now() - timezone.timedelta(minutes=1)
@@ -442,7 +443,7 @@ def test_the_sweeper_processes_an_event_stored_during_an_outage_exactly_once(
 
 def test_the_sweeper_leaves_events_younger_than_its_grace_period(post_webhook, monkeypatch):
     # given: stored just now; its own drain may still be on its way
-    monkeypatch.setattr(process_inbound_task, "delay", _broker_down)
+    monkeypatch.setattr(tasks, "publish", _broker_down)
     post_webhook(payloads.text_message("966516000003", "hi", wamid="wamid.OUT3"))
     monkeypatch.undo()
     # when

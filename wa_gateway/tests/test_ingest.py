@@ -1,15 +1,19 @@
-"""webhook_ingest: one transaction per delivery, run again when the database picks it as a
-deadlock victim, never for other errors."""
+"""webhook_ingest: a known customer's message committed by one statement, the customer
+written when new or renamed, a deadlock victim run again, other errors never."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.utils import timezone
 
 from users.models import Customer
 from wa_gateway import services
 from wa_gateway.models import InboundEvent
 from wa_gateway.parsing import parse_webhook
+from wa_gateway.tasks import process_inbound_task
 
 from . import payloads
 
@@ -17,17 +21,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _flaky_once(monkeypatch, error: OperationalError) -> list[int]:
-    """Make the first attempt fail with `error` after doing its work (rolled back)."""
-    real = services._webhook_ingest_once
+    """Make the first event insert fail with `error` (the database rolled it back)."""
+    real = services._event_insert_for_current_customer
     calls: list[int] = []
 
-    def attempt(*, webhook):
+    def insert(message):
         calls.append(1)
         if len(calls) == 1:
             raise error
-        return real(webhook=webhook)
+        return real(message)
 
-    monkeypatch.setattr(services, "_webhook_ingest_once", attempt)
+    monkeypatch.setattr(services, "_event_insert_for_current_customer", insert)
     return calls
 
 
@@ -55,11 +59,17 @@ def test_other_database_errors_are_not_retried(monkeypatch):
     assert len(calls) == 1
 
 
-def _text_from(wa_id: str, wamid: str, name: str) -> dict:
+def _text_from(wa_id: str, wamid: str, name: str, ts: int | None = None) -> dict:
     return payloads.webhook(
-        messages=[payloads.message(wa_id=wa_id, kind="text", content={"body": "hi"}, wamid=wamid)],
+        messages=[
+            payloads.message(wa_id=wa_id, kind="text", content={"body": "hi"}, wamid=wamid, ts=ts)
+        ],
         names={wa_id: name},
     )
+
+
+def _ingest(payload: dict) -> set[int]:
+    return services.webhook_ingest(webhook=parse_webhook(payload))
 
 
 def test_the_upsert_refreshes_the_profile_name_and_keeps_it_when_meta_sends_none():
@@ -72,9 +82,88 @@ def test_the_upsert_refreshes_the_profile_name_and_keeps_it_when_meta_sends_none
     ]
     # when
     for payload in deliveries:
-        services.webhook_ingest(webhook=parse_webhook(payload))
+        _ingest(payload)
     # then
     customer = Customer.objects.get(wa_id=wa_id)
     assert customer.profile_name == "New Name"
-    assert customer.last_inbound_at is not None and customer.last_seen_at is not None
     assert InboundEvent.objects.filter(customer=customer).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_known_customers_message_is_stored_by_a_single_statement(
+    django_assert_num_queries,
+):
+    # given
+    wa_id = "966541000004"
+    (customer_id,) = _ingest(_text_from(wa_id, "wamid.K1", "Noura"))
+    # when / then: the same name, or none at all (a payload without contacts)
+    for wamid, name in (("wamid.K2", "Noura"), ("wamid.K3", "")):
+        with django_assert_num_queries(1):
+            assert _ingest(_text_from(wa_id, wamid, name)) == {customer_id}
+    assert InboundEvent.objects.filter(customer_id=customer_id).count() == 3
+    assert Customer.objects.get(pk=customer_id).profile_name == "Noura"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_insert_returning_a_message_is_stored_the_same_way(monkeypatch):
+    # given: MySQL 8 has no INSERT ... RETURNING
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    wa_id = "966541000005"
+    # when
+    first = _ingest(_text_from(wa_id, "wamid.M1", "Old Name"))
+    again = _ingest(_text_from(wa_id, "wamid.M2", "Old Name"))
+    renamed = _ingest(_text_from(wa_id, "wamid.M3", "New Name"))
+    duplicate = _ingest(_text_from(wa_id, "wamid.M3", "New Name"))
+    # then
+    customer = Customer.objects.get(wa_id=wa_id)
+    assert first == again == renamed == {customer.pk}
+    assert duplicate == set()
+    assert customer.profile_name == "New Name"
+    assert InboundEvent.objects.filter(customer=customer).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_of_a_known_customers_message_is_a_no_op():
+    # given
+    wa_id = "966541000007"
+    _ingest(_text_from(wa_id, "wamid.R1", "Huda"))
+    # when
+    customers = _ingest(_text_from(wa_id, "wamid.R1", "Huda"))
+    # then
+    assert customers == set()
+    assert InboundEvent.objects.filter(wamid="wamid.R1").count() == 1
+
+
+def test_the_drain_opens_the_service_window_from_the_newest_message(graph):
+    # given: two messages, sent 10 and 2 minutes ago, stored but not drained
+    wa_id = "966541000008"
+    now = timezone.now()
+    for wamid, minutes in (("wamid.W1", 10), ("wamid.W2", 2)):
+        ts = int((now - timedelta(minutes=minutes)).timestamp())
+        _ingest(_text_from(wa_id, wamid, "Fahad", ts=ts))
+    customer = Customer.objects.get(wa_id=wa_id)
+    assert customer.last_inbound_at is None
+    # when
+    process_inbound_task(customer.pk)
+    # then
+    customer.refresh_from_db()
+    newest = now.replace(microsecond=0) - timedelta(minutes=2)
+    assert abs(customer.last_inbound_at - newest) <= timedelta(seconds=1)
+    assert customer.last_seen_at >= now - timedelta(seconds=1)
+
+
+def test_a_late_redelivery_of_an_old_message_does_not_move_the_window_back(graph):
+    # given: the customer wrote a minute ago, and that was drained
+    wa_id = "966541000009"
+    now = timezone.now()
+    _ingest(_text_from(wa_id, "wamid.L1", "Reem", ts=int(now.timestamp()) - 60))
+    customer = Customer.objects.get(wa_id=wa_id)
+    process_inbound_task(customer.pk)
+    customer.refresh_from_db()
+    window_start = customer.last_inbound_at
+    # when: Meta delivers, only now, a message sent two days ago
+    _ingest(_text_from(wa_id, "wamid.L0", "Reem", ts=int(now.timestamp()) - 2 * 86400))
+    process_inbound_task(customer.pk)
+    # then
+    customer.refresh_from_db()
+    assert customer.last_inbound_at == window_start

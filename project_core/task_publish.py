@@ -1,0 +1,146 @@
+"""Publishing a task from a hot path (the webhook) with one Redis LPUSH.
+
+`task.delay()` costs about 1 ms of CPU per call here: kombu creates a Redis client per
+publish and wraps every call in routing, declare and retry machinery. The webhook
+publishes one drain per message, so that was the largest part of its CPU. `publish()`
+gives the worker the same message, built by the same code:
+
+- Celery builds the task message (`app.amqp.create_task_message`: protocol 2 headers,
+  time limits, the body), exactly as `apply_async` does;
+- the envelope is kombu's (`Channel.prepare_message` plus what `basic_publish` adds:
+  base64 body, delivery tag and info);
+- one LPUSH on a long-lived client puts it on the queue's list, which is where kombu's
+  Redis transport puts a message Celery sends through the anonymous exchange (Celery's
+  default for a direct route).
+
+A test compares the stored message with the one `apply_async` stores, field by field,
+and the MariaDB + Redis leg of CI runs a real worker on messages published here. What
+one LPUSH cannot reproduce (eager mode, another broker, a key prefix, priorities,
+compression, publish signals, topic or fanout routes) goes through `apply_async`.
+"""
+
+from __future__ import annotations
+
+import threading
+from base64 import b64encode
+from typing import Any
+
+from celery import Celery, Task
+from celery.signals import after_task_publish, before_task_publish
+from kombu.transport.redis import Channel as RedisChannel
+from kombu.utils.json import dumps
+from kombu.utils.uuid import uuid
+
+_PERSISTENT = 2  # kombu's delivery_mode for durable messages
+
+
+class RedisTaskPublisher:
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._client: Any = None
+        self._routes: dict[str, str | None] = {}
+        self._broker_ok: bool | None = None
+
+    def usable(self) -> bool:
+        """Whether an LPUSH gives the worker what `apply_async` would. Eager mode is read
+        on every call (tests switch it); the broker settings once (Celery's conf lookups
+        cost more than the LPUSH)."""
+        if self.app.conf.task_always_eager:
+            return False
+        if self._broker_ok is None:
+            conf = self.app.conf
+            options = conf.broker_transport_options or {}
+            self._broker_ok = (
+                str(conf.broker_url or "").startswith(("redis://", "rediss://"))
+                and not options.get("global_keyprefix")
+                and options.get("queue_order_strategy", "round_robin") != "priority"
+                and conf.task_serializer == "json"
+                and not conf.task_compression
+                and not conf.task_send_sent_event
+                and RedisChannel.body_encoding == "base64"
+            )
+        return self._broker_ok and not (
+            before_task_publish.receivers or after_task_publish.receivers
+        )
+
+    def publish(self, task: Task, *args: Any) -> str:
+        """`task.delay(*args)`; returns the task id. Raises what Redis raises when the
+        broker is down (the caller decides what that means, as with `delay`)."""
+        queue = self._route(task) if self.usable() else None
+        if queue is None:
+            return task.apply_async(args).id
+        task_id = uuid()
+        message = self.app.amqp.create_task_message(
+            task_id,
+            task.name,
+            args,
+            {},
+            time_limit=task.time_limit,
+            soft_time_limit=task.soft_time_limit,
+            ignore_result=task.ignore_result,
+            reply_to=self.app.thread_oid,
+            # What saferepr() writes for short arguments (ids), without its cost.
+            argsrepr=repr(args),
+            kwargsrepr="{}",
+        )
+        body = dumps(message.body)
+        envelope = {  # kombu's Channel.prepare_message + what basic_publish adds
+            "body": b64encode(body.encode()).decode(),
+            "content-encoding": "utf-8",
+            "content-type": "application/json",
+            "headers": message.headers,
+            "properties": {
+                **message.properties,
+                "delivery_mode": _PERSISTENT,
+                "delivery_info": {"exchange": "", "routing_key": queue},
+                "priority": 0,
+                "body_encoding": "base64",
+                "delivery_tag": uuid(),
+            },
+        }
+        self._redis().lpush(queue, dumps(envelope))
+        return task_id
+
+    def _route(self, task: Task) -> str | None:
+        """The queue Celery's router picks for the task, when Celery would publish to it
+        as `send_task_message` does by default: through the anonymous exchange, with the
+        queue's name as routing key (a direct exchange and no explicit routing key).
+        None otherwise (a topic or fanout route: kombu has to resolve its bindings)."""
+        if task.name not in self._routes:
+            route = self.app.amqp.router.route({}, task.name, (), {})
+            queue = route["queue"]
+            direct = getattr(queue.exchange, "type", "direct") == "direct"
+            anonymous = not route.get("exchange") or not route.get("routing_key")
+            self._routes[task.name] = queue.name if direct and anonymous else None
+        return self._routes[task.name]
+
+    def _redis(self) -> Any:
+        if self._client is None:
+            import redis
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            options = self.app.conf.broker_transport_options or {}
+            with self._lock:
+                if self._client is None:
+                    # One retry on a dropped connection (Redis restarted); a broker that is
+                    # down fails fast, like the publish retry policy of `delay`.
+                    self._client = redis.Redis.from_url(
+                        self.app.conf.broker_url,
+                        socket_timeout=options.get("socket_timeout", 5),
+                        socket_connect_timeout=options.get("socket_connect_timeout", 2),
+                        retry=Retry(NoBackoff(), 1),
+                    )
+        return self._client
+
+
+_publisher: RedisTaskPublisher | None = None
+
+
+def publish(task: Task, *args: Any) -> str:
+    """`task.delay(*args)` for hot paths: one LPUSH when the broker is Redis."""
+    global _publisher
+    if _publisher is None:
+        _publisher = RedisTaskPublisher(task.app)
+    return _publisher.publish(task, *args)

@@ -72,6 +72,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Meta's POST /hook/ runs through these only (see project_core/wsgi.py).
+WEBHOOK_MIDDLEWARE = [
+    "project_core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+]
+
 ROOT_URLCONF = "project_core.urls"
 WSGI_APPLICATION = "project_core.wsgi.application"
 

@@ -171,6 +171,22 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / ticks
 
 
+def services_cpu_seconds(names: tuple[str, ...] = ("mariadbd", "mysqld", "redis-server")) -> float:
+    """User + system CPU of the database and broker processes (by command name): on one
+    machine they share the cores with the app, so their CPU per request counts too."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.split("(", 1)[1] in names:
+            fields = tail.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def webhook_body(*, wamid: str, sender: str, text: str) -> bytes:
     """One inbound text message as Meta sends it."""
     return json.dumps(

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from users.selectors import customer_in_service_window
@@ -259,42 +260,35 @@ def message_status_update(
     if status not in STATUS_RANK:
         return False
     at = at or timezone.now()
+    ours = Message.objects.filter(wamid=wamid, direction=Direction.OUTBOUND)
+    # One statement: the row lock and the re-read of the WHERE under it keep two callbacks
+    # of one message from moving it backwards, without a transaction around them.
+    changes: dict[str, Any] = {"status": status, "status_updated_at": at}
+    timestamp_field = {
+        DeliveryStatus.SENT: "sent_at",
+        DeliveryStatus.DELIVERED: "delivered_at",
+        DeliveryStatus.READ: "read_at",
+    }.get(status)
+    if timestamp_field:
+        changes[timestamp_field] = Coalesce(F(timestamp_field), Value(at))
+    if status == DeliveryStatus.FAILED:
+        changes.update(error_code=error_code, error_title=error_title[:300])
+    behind = [name for name, rank in STATUS_RANK.items() if rank < STATUS_RANK[status]]
+    if ours.filter(status__in=behind).update(**changes):
+        return True
+    if ours.exists():
+        return False  # a status it already has, or one behind it
+    # Not (yet) ours: the send task may not have recorded the wamid Graph returned. Park
+    # it; the send task applies it after recording the wamid, and so do we after parking
+    # it, in case the wamid was recorded meanwhile (one of the two always sees the other's
+    # commit).
     with transaction.atomic():
-        message = (
-            Message.objects.select_for_update()
-            .filter(wamid=wamid, direction=Direction.OUTBOUND)
-            .first()
+        EarlyStatus.objects.create(
+            wamid=wamid,
+            status=status,
+            at=at,
+            error_code=error_code,
+            error_title=error_title[:300],
         )
-        if message is None:
-            # Not (yet) ours: the send task may not have recorded the wamid Graph returned.
-            # Park it; the send task applies it after recording the wamid, and so do we
-            # after our commit, in case the wamid was recorded meanwhile (one of the two
-            # always sees the other's commit).
-            EarlyStatus.objects.create(
-                wamid=wamid,
-                status=status,
-                at=at,
-                error_code=error_code,
-                error_title=error_title[:300],
-            )
-            transaction.on_commit(lambda: early_statuses_apply(wamid=wamid))
-            return False
-        if STATUS_RANK[status] <= STATUS_RANK.get(message.status, 0):
-            return False
-        message.status = status
-        message.status_updated_at = at
-        fields = ["status", "status_updated_at"]
-        timestamp_field = {
-            DeliveryStatus.SENT: "sent_at",
-            DeliveryStatus.DELIVERED: "delivered_at",
-            DeliveryStatus.READ: "read_at",
-        }.get(status)
-        if timestamp_field and getattr(message, timestamp_field) is None:
-            setattr(message, timestamp_field, at)
-            fields.append(timestamp_field)
-        if status == DeliveryStatus.FAILED:
-            message.error_code = error_code
-            message.error_title = error_title[:300]
-            fields += ["error_code", "error_title"]
-        message.save(update_fields=fields)
-    return True
+        transaction.on_commit(lambda: early_statuses_apply(wamid=wamid))
+    return False

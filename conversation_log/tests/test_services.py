@@ -106,6 +106,38 @@ def test_a_status_for_a_recorded_wamid_is_applied_at_once_and_not_parked():
     assert not EarlyStatus.objects.exists()
 
 
+def test_a_status_of_a_recorded_message_is_one_statement(django_assert_num_queries):
+    # given: most webhooks are statuses of our replies
+    Message.objects.create(
+        chat=ChatFactory(),
+        direction=Direction.OUTBOUND,
+        body={"type": "text", "text": {"body": "hi"}},
+        wamid="wamid.ONE",
+        status=DeliveryStatus.DELIVERED,
+    )
+    # when / then
+    with django_assert_num_queries(1):
+        assert message_status_update(wamid="wamid.ONE", status=DeliveryStatus.READ) is True
+
+
+def test_a_status_behind_the_current_one_changes_nothing():
+    # given
+    message = Message.objects.create(
+        chat=ChatFactory(),
+        direction=Direction.OUTBOUND,
+        body={"type": "text", "text": {"body": "hi"}},
+        wamid="wamid.BEHIND",
+        status=DeliveryStatus.READ,
+    )
+    # when
+    changed = message_status_update(wamid="wamid.BEHIND", status=DeliveryStatus.DELIVERED)
+    # then
+    message.refresh_from_db()
+    assert changed is False
+    assert message.status == DeliveryStatus.READ and message.delivered_at is None
+    assert not EarlyStatus.objects.exists()
+
+
 def test_a_rating_outside_one_to_five_is_refused():
     # given
     from conversation_log.services import feedback_record

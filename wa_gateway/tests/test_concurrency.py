@@ -116,3 +116,28 @@ def test_webhooks_of_one_customer_posted_at_once_are_all_answered(graph):
     assert InboundEvent.objects.filter(processed_at__isnull=True).count() == 0
     assert Message.objects.filter(direction=Direction.INBOUND).count() == 3
     assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 3
+
+
+def test_status_callbacks_of_one_message_posted_at_once_never_move_it_backwards():
+    # given: a sent reply; Meta's delivered and read callbacks race each other, twice over
+    from conversation_log.models import DeliveryStatus
+    from tests.factories import ChatFactory
+
+    message = Message.objects.create(
+        chat=ChatFactory(),
+        direction=Direction.OUTBOUND,
+        body={"type": "text", "text": {"body": "hi"}},
+        wamid="wamid.RACE.STATUS",
+        status=DeliveryStatus.SENT,
+    )
+    bodies = [
+        payloads.status("wamid.RACE.STATUS", state, recipient_id="966540000004")
+        for state in ("read", "delivered", "read", "delivered")
+    ]
+    # when
+    statuses = _in_parallel([_poster(body) for body in bodies])
+    # then
+    assert statuses == [200, 200, 200, 200]
+    message.refresh_from_db()
+    assert message.status == DeliveryStatus.READ
+    assert message.read_at is not None

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from .log_context import bind_ids, unbind_ids
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_META = "HTTP_X_REQUEST_ID"  # read from META: request.headers copies them all
 # A load balancer's id is reused when it looks like an id; anything else (too long, odd
 # characters that could forge log fields) is replaced by our own.
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
@@ -28,7 +29,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        incoming = request.META.get(_REQUEST_ID_META, "")
         rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = rid  # type: ignore[attr-defined]
         tokens = bind_ids(request_id=rid)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from base64 import b64encode
+from dataclasses import dataclass
 from typing import Any
 
 from celery import Celery, Task
@@ -34,12 +35,21 @@ from kombu.utils.uuid import uuid
 _PERSISTENT = 2  # kombu's delivery_mode for durable messages
 
 
+@dataclass(frozen=True)
+class _TaskSpec:
+    name: str
+    queue: str
+    time_limit: float | None
+    soft_time_limit: float | None
+    ignore_result: bool
+
+
 class RedisTaskPublisher:
     def __init__(self, app: Celery) -> None:
         self.app = app
         self._lock = threading.Lock()
         self._client: Any = None
-        self._routes: dict[str, str | None] = {}
+        self._specs: dict[int, _TaskSpec | None] = {}
         self._broker_ok: bool | None = None
 
     def usable(self) -> bool:
@@ -67,18 +77,18 @@ class RedisTaskPublisher:
     def publish(self, task: Task, *args: Any) -> str:
         """`task.delay(*args)`; returns the task id. Raises what Redis raises when the
         broker is down (the caller decides what that means, as with `delay`)."""
-        queue = self._route(task) if self.usable() else None
-        if queue is None:
+        spec = self._spec(task) if self.usable() else None
+        if spec is None:
             return task.apply_async(args).id
         task_id = uuid()
         message = self.app.amqp.create_task_message(
             task_id,
-            task.name,
+            spec.name,
             args,
             {},
-            time_limit=task.time_limit,
-            soft_time_limit=task.soft_time_limit,
-            ignore_result=task.ignore_result,
+            time_limit=spec.time_limit,
+            soft_time_limit=spec.soft_time_limit,
+            ignore_result=spec.ignore_result,
             reply_to=self.app.thread_oid,
             # What saferepr() writes for short arguments (ids), without its cost.
             argsrepr=repr(args),
@@ -93,27 +103,39 @@ class RedisTaskPublisher:
             "properties": {
                 **message.properties,
                 "delivery_mode": _PERSISTENT,
-                "delivery_info": {"exchange": "", "routing_key": queue},
+                "delivery_info": {"exchange": "", "routing_key": spec.queue},
                 "priority": 0,
                 "body_encoding": "base64",
                 "delivery_tag": uuid(),
             },
         }
-        self._redis().lpush(queue, dumps(envelope))
+        self._redis().lpush(spec.queue, dumps(envelope))
         return task_id
 
-    def _route(self, task: Task) -> str | None:
-        """The queue Celery's router picks for the task, when Celery would publish to it
-        as `send_task_message` does by default: through the anonymous exchange, with the
-        queue's name as routing key (a direct exchange and no explicit routing key).
-        None otherwise (a topic or fanout route: kombu has to resolve its bindings)."""
-        if task.name not in self._routes:
+    def _spec(self, task: Task) -> _TaskSpec | None:
+        """What a message of the task needs, read once (a shared task is a proxy whose
+        every attribute read costs), or None when Celery would not publish it to its
+        queue as `send_task_message` does by default: through the anonymous exchange,
+        with the queue's name as routing key (a direct exchange and no explicit routing
+        key). A topic or fanout route needs kombu to resolve its bindings."""
+        key = id(task)
+        if key not in self._specs:
             route = self.app.amqp.router.route({}, task.name, (), {})
             queue = route["queue"]
             direct = getattr(queue.exchange, "type", "direct") == "direct"
             anonymous = not route.get("exchange") or not route.get("routing_key")
-            self._routes[task.name] = queue.name if direct and anonymous else None
-        return self._routes[task.name]
+            self._specs[key] = (
+                _TaskSpec(
+                    name=task.name,
+                    queue=queue.name,
+                    time_limit=task.time_limit,
+                    soft_time_limit=task.soft_time_limit,
+                    ignore_result=task.ignore_result,
+                )
+                if direct and anonymous
+                else None
+            )
+        return self._specs[key]
 
     def _redis(self) -> Any:
         if self._client is None:

@@ -136,4 +136,4 @@ def test_a_topic_route_goes_through_celery():
         task_queues=[Queue("events", Exchange("events", type="topic"), routing_key="ev.#")],
     )
     # when / then
-    assert RedisTaskPublisher(app)._route(record) is None
+    assert RedisTaskPublisher(app)._spec(record) is None

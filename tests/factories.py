@@ -97,3 +97,18 @@ class ChatFactory(DjangoModelFactory):
         model = "conversation_log.Chat"
 
     customer = factory.SubFactory(CustomerFactory)
+
+
+class OutboundMessageFactory(DjangoModelFactory):
+    """A reply we sent: Graph returned its wamid, Meta has not reported on it yet."""
+
+    class Meta:
+        model = "conversation_log.Message"
+
+    chat = factory.SubFactory(ChatFactory)
+    direction = "out"
+    msg_type = "text"
+    body = factory.LazyFunction(lambda: {"type": "text", "text": {"body": "hi"}})
+    text = "hi"
+    wamid = factory.Sequence(lambda n: f"wamid.OUT{n:06d}")
+    status = "sent"

@@ -18,28 +18,16 @@ from pytest_httpserver import HTTPServer
 
 from conversation_log.models import DeliveryStatus, Direction, Message
 from project_core.celery import app as celery_app
+from tests.services import require_services
 from wa_gateway.models import InboundEvent
 from wa_gateway.signatures import signature_header
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _require_broker() -> None:
-    if not settings.REDIS_URL or connection.vendor != "mysql":
-        if os.environ.get("CI_REQUIRE_SERVICES") == "1":
-            pytest.fail("CI requires the MariaDB + Redis leg to run the real-worker test")
-        pytest.skip("needs DB_ENGINE=mysql and REDIS_URL (MariaDB + Redis leg)")
-    import redis
-
-    try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis at {settings.REDIS_URL} is unreachable: {exc}")
-
-
 @pytest.fixture
 def worker(httpserver: HTTPServer) -> Iterator[subprocess.Popen]:
-    _require_broker()
+    require_services(mysql=True)
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no stale tasks of earlier runs

@@ -6,14 +6,14 @@ import pytest
 from django.utils import timezone
 
 from conversation_log.exceptions import EmptyReply
-from conversation_log.models import DeliveryStatus, Direction, EarlyStatus, Message
+from conversation_log.models import DeliveryStatus, EarlyStatus, Message
 from conversation_log.services import (
     chat_handoff_end,
     chat_handoff_start,
     chat_staff_reply,
     message_status_update,
 )
-from tests.factories import ChatFactory, CustomerFactory
+from tests.factories import ChatFactory, CustomerFactory, OutboundMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,12 +71,7 @@ def test_a_parked_status_is_applied_after_commit_when_the_wamid_was_recorded_mea
     django_capture_on_commit_callbacks,
 ):
     # given: an outbound message whose wamid the send task has not recorded yet
-    message = Message.objects.create(
-        chat=ChatFactory(),
-        direction=Direction.OUTBOUND,
-        body={"type": "text", "text": {"body": "hi"}},
-        status=DeliveryStatus.QUEUED,
-    )
+    message = OutboundMessageFactory(wamid=None, status=DeliveryStatus.QUEUED)
     # when: the read status parks, and the send task commits the wamid before our commit
     with django_capture_on_commit_callbacks(execute=True):
         changed = message_status_update(wamid="wamid.RACE", status=DeliveryStatus.READ)
@@ -90,13 +85,7 @@ def test_a_parked_status_is_applied_after_commit_when_the_wamid_was_recorded_mea
 
 def test_a_status_for_a_recorded_wamid_is_applied_at_once_and_not_parked():
     # given
-    message = Message.objects.create(
-        chat=ChatFactory(),
-        direction=Direction.OUTBOUND,
-        body={"type": "text", "text": {"body": "hi"}},
-        wamid="wamid.KNOWN",
-        status=DeliveryStatus.SENT,
-    )
+    message = OutboundMessageFactory(wamid="wamid.KNOWN", status=DeliveryStatus.SENT)
     # when
     changed = message_status_update(wamid="wamid.KNOWN", status=DeliveryStatus.DELIVERED)
     # then
@@ -108,13 +97,7 @@ def test_a_status_for_a_recorded_wamid_is_applied_at_once_and_not_parked():
 
 def test_a_status_of_a_recorded_message_is_one_statement(django_assert_num_queries):
     # given: most webhooks are statuses of our replies
-    Message.objects.create(
-        chat=ChatFactory(),
-        direction=Direction.OUTBOUND,
-        body={"type": "text", "text": {"body": "hi"}},
-        wamid="wamid.ONE",
-        status=DeliveryStatus.DELIVERED,
-    )
+    OutboundMessageFactory(wamid="wamid.ONE", status=DeliveryStatus.DELIVERED)
     # when / then
     with django_assert_num_queries(1):
         assert message_status_update(wamid="wamid.ONE", status=DeliveryStatus.READ) is True
@@ -122,13 +105,7 @@ def test_a_status_of_a_recorded_message_is_one_statement(django_assert_num_queri
 
 def test_a_status_behind_the_current_one_changes_nothing():
     # given
-    message = Message.objects.create(
-        chat=ChatFactory(),
-        direction=Direction.OUTBOUND,
-        body={"type": "text", "text": {"body": "hi"}},
-        wamid="wamid.BEHIND",
-        status=DeliveryStatus.READ,
-    )
+    message = OutboundMessageFactory(wamid="wamid.BEHIND", status=DeliveryStatus.READ)
     # when
     changed = message_status_update(wamid="wamid.BEHIND", status=DeliveryStatus.DELIVERED)
     # then

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import time
 import uuid
 from typing import Any
@@ -14,24 +13,12 @@ from typing import Any
 import pytest
 import redis
 from celery import Celery
-from django.conf import settings
 
 from project_core.task_publish import RedisTaskPublisher
+from tests.services import require_services
 
 # Differ per message by design: the task id (and its copies) and the delivery tag.
 _PER_MESSAGE = {("headers", "id"), ("headers", "root_id"), ("properties", "correlation_id")}
-
-
-def _redis_url() -> str:
-    if not settings.REDIS_URL:
-        if os.environ.get("CI_REQUIRE_SERVICES") == "1":
-            pytest.fail("CI requires Redis for the publish comparison")
-        pytest.skip("needs REDIS_URL (MariaDB + Redis leg)")
-    try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis at {settings.REDIS_URL} is unreachable: {exc}")
-    return settings.REDIS_URL
 
 
 def _app(broker_url: str, *, queue: str = "celery", **conf: Any) -> tuple[Celery, Any]:
@@ -67,7 +54,7 @@ def _without_per_message_fields(message: dict[str, Any]) -> dict[str, Any]:
 
 def test_the_pushed_message_is_the_one_apply_async_stores():
     # given: a queue no worker listens on
-    url = _redis_url()
+    url = require_services()
     queue = f"publish-test-{uuid.uuid4().hex[:8]}"
     app, record = _app(url, queue=queue)
     client = redis.Redis.from_url(url)

@@ -121,15 +121,9 @@ def test_webhooks_of_one_customer_posted_at_once_are_all_answered(graph):
 def test_status_callbacks_of_one_message_posted_at_once_never_move_it_backwards():
     # given: a sent reply; Meta's delivered and read callbacks race each other, twice over
     from conversation_log.models import DeliveryStatus
-    from tests.factories import ChatFactory
+    from tests.factories import OutboundMessageFactory
 
-    message = Message.objects.create(
-        chat=ChatFactory(),
-        direction=Direction.OUTBOUND,
-        body={"type": "text", "text": {"body": "hi"}},
-        wamid="wamid.RACE.STATUS",
-        status=DeliveryStatus.SENT,
-    )
+    message = OutboundMessageFactory(wamid="wamid.RACE.STATUS", status=DeliveryStatus.SENT)
     bodies = [
         payloads.status("wamid.RACE.STATUS", state, recipient_id="966540000004")
         for state in ("read", "delivered", "read", "delivered")

@@ -77,6 +77,26 @@ def test_the_pushed_message_is_the_one_apply_async_stores():
     assert ours["headers"]["task"] == "shop.tests.record"
 
 
+def test_a_connection_redis_dropped_is_opened_again():
+    # given: a publisher whose connection Redis closed (a restart, a timeout)
+    url = require_services()
+    queue = f"publish-test-{uuid.uuid4().hex[:8]}"
+    app, record = _app(url, queue=queue)
+    publisher = RedisTaskPublisher(app)
+    client = redis.Redis.from_url(url)
+    try:
+        publisher.publish(record, 1)
+        connection = publisher._local.connection
+        connection.send_command("CLIENT", "ID")
+        client.client_kill_filter(_id=connection.read_response())
+        # when
+        publisher.publish(record, 2)
+        # then: both messages are there
+        assert client.llen(queue) == 2
+    finally:
+        client.delete(queue)
+
+
 def test_a_broker_that_is_down_fails_fast():
     # given: nothing listens on port 1
     app, record = _app("redis://127.0.0.1:1/0")

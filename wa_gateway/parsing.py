@@ -8,6 +8,10 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+# The columns they are stored in (InboundEvent.wamid, Customer.wa_id).
+WAMID_MAX = 128
+WA_ID_MAX = 32
+
 
 class InvalidWebhook(ValueError):
     """The body is not a WhatsApp Business Account webhook."""
@@ -72,6 +76,9 @@ def parse_webhook(body: Any) -> ParsedWebhook:
                     or not message.get("from")
                 ):
                     raise InvalidWebhook("message without id or sender")
+                if len(str(message["id"])) > WAMID_MAX or len(str(message["from"])) > WA_ID_MAX:
+                    # Meta's ids are far shorter; storing it would fail on every retry.
+                    raise InvalidWebhook("message id or sender too long")
                 parsed.messages.append(
                     ParsedMessage(
                         wamid=str(message["id"]),

@@ -91,6 +91,26 @@ def test_parse_rejects_what_is_not_a_whatsapp_webhook(body):
 
 
 @pytest.mark.parametrize(
+    ("wamid", "sender"), [("wamid." + "x" * 200, "966500000001"), ("wamid.OK", "9" * 40)]
+)
+def test_parse_rejects_ids_too_long_to_store(wamid, sender):
+    # given: a message whose id or sender no column could hold (every retry would fail)
+    body = payloads.text_message(sender, "hi", wamid=wamid)
+    # when / then
+    with pytest.raises(InvalidWebhook, match="too long"):
+        parse_webhook(body)
+
+
+def test_the_length_limits_are_the_columns():
+    from users.models import Customer
+    from wa_gateway.models import InboundEvent
+    from wa_gateway.parsing import WA_ID_MAX, WAMID_MAX
+
+    assert InboundEvent._meta.get_field("wamid").max_length == WAMID_MAX
+    assert Customer._meta.get_field("wa_id").max_length == WA_ID_MAX
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ({"type": "text", "text": {"body": "hello"}}, {"text": "hello"}),

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,26 +154,10 @@ def stop(processes: Iterable[subprocess.Popen | None]) -> None:
             process.wait(timeout=5)
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """User + system CPU of every live process in a process group (gunicorn master and its
-    workers): CPU per request is a figure that other load on a shared machine distorts less
-    than requests/s."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # After the ")": state ppid pgrp ...; utime and stime are fields 14 and 15 of stat.
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
-
-
-def services_cpu_seconds(names: tuple[str, ...] = ("mariadbd", "mysqld", "redis-server")) -> float:
-    """User + system CPU of the database and broker processes (by command name): on one
-    machine they share the cores with the app, so their CPU per request counts too."""
+def _cpu_seconds(wanted: Callable[[str, list[str]], bool]) -> float:
+    """User + system CPU of the live processes `wanted(command name, stat fields after the
+    name)` picks. In /proc/<pid>/stat the name is in parentheses; after it come state,
+    ppid, pgrp, ... with utime and stime at positions 11 and 12."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -181,10 +165,22 @@ def services_cpu_seconds(names: tuple[str, ...] = ("mariadbd", "mysqld", "redis-
             head, tail = stat.read_text().rsplit(")", 1)
         except OSError:
             continue
-        if head.split("(", 1)[1] in names:
-            fields = tail.split()
+        fields = tail.split()
+        if wanted(head.split("(", 1)[1], fields):
             total += int(fields[11]) + int(fields[12])
     return total / ticks
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU of every process in a process group (gunicorn master and its workers): CPU per
+    request is a figure that other load on a shared machine distorts less than requests/s."""
+    return _cpu_seconds(lambda name, fields: int(fields[2]) == pgid)
+
+
+def services_cpu_seconds(names: tuple[str, ...] = ("mariadbd", "mysqld", "redis-server")) -> float:
+    """CPU of the database and broker processes (by command name): on one machine they
+    share the cores with the app, so their CPU per request counts too."""
+    return _cpu_seconds(lambda name, fields: name in names)
 
 
 def webhook_body(*, wamid: str, sender: str, text: str) -> bytes:

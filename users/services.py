@@ -84,17 +84,6 @@ def customer_record_inbound(*, customer_id: int, at: datetime) -> None:
     )
 
 
-def customer_touch(*, customer: Customer, inbound: bool = True) -> None:
-    """Record that the customer was active now (and wrote to us, opening the 24 h window)."""
-    now = timezone.now()
-    fields = {"last_seen_at": now}
-    if inbound:
-        fields["last_inbound_at"] = now
-    Customer.objects.filter(pk=customer.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(customer, name, value)
-
-
 def customer_set_language(*, customer: Customer, language: str) -> Customer:
     if language not in Language.values:
         raise ValueError(f"unsupported language {language!r}")

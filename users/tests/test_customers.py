@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from users.models import Customer
 from users.selectors import customer_in_service_window
-from users.services import customer_get_or_create, customer_opt_out, customer_touch
+from users.services import customer_get_or_create, customer_opt_out, customer_record_inbound
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,8 @@ def test_whatsapp_id_is_unique() -> None:
 def test_service_window_closes_24_hours_after_the_last_inbound_message() -> None:
     customer = customer_get_or_create(wa_id="966500000003")
     assert not customer_in_service_window(customer=customer)
-    customer_touch(customer=customer)
+    customer_record_inbound(customer_id=customer.pk, at=timezone.now())
+    customer.refresh_from_db()
     assert customer_in_service_window(customer=customer)
     with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
         assert not customer_in_service_window(customer=customer)

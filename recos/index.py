@@ -1,9 +1,8 @@
 """The per-process product index: the normalised float32 vectors in a faiss flat
 inner-product index (exact search; a filter is a bitmap the scan skips rows by) with the
 product ids and the filter columns (price, category, parent category, brand, in stock,
-active). Rebuilt only
-when the embeddings or the catalog change, checked cheaply (a count and two max timestamps)
-at most every few seconds; never a full reload per query.
+active). Rebuilt only when the embeddings or the catalog change, checked cheaply (a count
+and two max timestamps) at most every few seconds; never a full reload per query.
 
 `VersionedCache` is shared with the helpdesk's FAQ index."""
 

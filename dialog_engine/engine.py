@@ -4,18 +4,21 @@ Runs inside `wa_gateway.tasks.process_inbound`'s transaction, which holds the Ch
 lock. Order of concerns for each message: record it; opt-out/opt-in; human handoff
 (silence); session expiry; routing (pressed id → its state, unsupported media → polite
 reply, free text → the collecting state or the intent); the state's turn (in the
-customer's language); persist state and context; send the reply after commit.
+customer's language); persist state and context, then the customer's language; send the
+reply after commit.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from conversation_log.models import Chat
 from conversation_log.services import chat_get_locked, chat_save_turn, message_record_inbound
 from message_bus.dto import Button, OutboundMessage, ReplyButtons, Text
 from message_bus.services import outbound_send
@@ -50,6 +53,15 @@ def menu_buttons() -> list[Button]:
     ]
 
 
+@dataclass
+class _Reply:
+    """What a turn answers, and the language the customer is spoken to in from now on."""
+
+    messages: list[OutboundMessage]
+    language: str
+    allow_opted_out: bool = False
+
+
 class ChatEngine:
     def handle_message(self, event: IncomingMessage) -> list[OutboundMessage]:
         """Handle one inbound message; returns the messages queued for sending."""
@@ -63,62 +75,67 @@ class ChatEngine:
             text=event.text or event.reply_title,
         )
         language = language_detect(event.text, default=customer.language)
-        if event.text and language != customer.language:
-            customer_set_language(customer=customer, language=language)
-        words = _normalised(event.text)
-
         with override(language):
-            if words in STOP_WORDS:
-                customer_opt_out(customer=customer)
-                return self._send(
-                    customer,
-                    chat,
-                    [
-                        Text(
-                            body=_(
-                                "You will not receive any more messages from us. "
-                                "Send START to opt back in."
-                            )
-                        )
-                    ],
-                    allow_opted_out=True,
-                )
-            if customer.opted_out:
-                if words not in START_WORDS:
-                    return []  # opted out: nothing but the opt-out confirmation
-                customer_opt_in(customer=customer)
-                chat.state, chat.context = DEFAULT_STATE, {}
-            if chat.handoff_active:
-                return []  # a person is answering; the bot stays silent
+            reply = self._turn(event, customer, chat, language)
+        # Written last, when the turn's work (an LLM call among it) is done: the customer
+        # row stays locked until the turn commits, and storing this customer's next message
+        # at the webhook waits on that lock (the event's foreign key).
+        customer_set_language(customer=customer, language=reply.language)
+        if not reply.messages:
+            return []
+        outbound_send(
+            customer=customer,
+            chat=chat,
+            messages=reply.messages,
+            allow_opted_out=reply.allow_opted_out,
+        )
+        return reply.messages
 
-            preface: list[OutboundMessage] = []
-            data = dict(chat.context or {})
-            current = chat.state or DEFAULT_STATE
-            timeout = timedelta(minutes=site_config_get().session_timeout_minutes)
-            if chat.last_activity_at and timezone.now() - chat.last_activity_at > timeout:
-                if current != DEFAULT_STATE or data:
-                    preface.append(
-                        Text(
-                            body=_(
-                                "Welcome back! Your previous session expired, "
-                                "so we are starting over."
-                            )
+    def _turn(
+        self, event: IncomingMessage, customer: Customer, chat: Chat, language: str
+    ) -> _Reply:
+        words = _normalised(event.text)
+        if words in STOP_WORDS:
+            customer_opt_out(customer=customer)
+            message = _(
+                "You will not receive any more messages from us. Send START to opt back in."
+            )
+            return _Reply([Text(body=message)], language, allow_opted_out=True)
+        if customer.opted_out:
+            if words not in START_WORDS:
+                return _Reply([], language)  # opted out: nothing but the opt-out confirmation
+            customer_opt_in(customer=customer)
+            chat.state, chat.context = DEFAULT_STATE, {}
+        if chat.handoff_active:
+            return _Reply([], language)  # a person is answering; the bot stays silent
+
+        preface: list[OutboundMessage] = []
+        data = dict(chat.context or {})
+        current = chat.state or DEFAULT_STATE
+        timeout = timedelta(minutes=site_config_get().session_timeout_minutes)
+        if chat.last_activity_at and timezone.now() - chat.last_activity_at > timeout:
+            if current != DEFAULT_STATE or data:
+                preface.append(
+                    Text(
+                        body=_(
+                            "Welcome back! Your previous session expired, so we are starting over."
                         )
                     )
-                current, data = DEFAULT_STATE, {}
+                )
+            current, data = DEFAULT_STATE, {}
 
-            state, payload = self._route(event, current, words)
-            ctx = TurnContext(
-                customer=customer,
-                chat=chat,
-                event=event,
-                language=language,
-                data=data,
-                payload=payload,
-            )
-            messages, next_state = self._run(state, ctx, current)
-            chat_save_turn(chat=chat, state=next_state, context=ctx.data, language=ctx.language)
-            return self._send(customer, chat, preface + messages)
+        state, payload = self._route(event, current, words)
+        ctx = TurnContext(
+            customer=customer,
+            chat=chat,
+            event=event,
+            language=language,
+            data=data,
+            payload=payload,
+        )
+        messages, next_state = self._run(state, ctx, current)
+        chat_save_turn(chat=chat, state=next_state, context=ctx.data, language=ctx.language)
+        return _Reply(preface + messages, ctx.language)
 
     def _route(self, event: IncomingMessage, current: str, words: str) -> tuple[State, str]:
         if event.reply_id:
@@ -168,15 +185,6 @@ class ChatEngine:
                 break
             state, ctx.payload = following, ""
         return messages, next_state
-
-    @staticmethod
-    def _send(customer: Customer, chat, messages, allow_opted_out: bool = False):
-        if not messages:
-            return []
-        outbound_send(
-            customer=customer, chat=chat, messages=messages, allow_opted_out=allow_opted_out
-        )
-        return messages
 
 
 class _ExpiredOption(State):

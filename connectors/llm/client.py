@@ -4,24 +4,30 @@ LLM_PROVIDER picks the base URL and key: `openai` (OPENAI_API_KEY, optional
 OPENAI_BASE_URL), `openrouter` (OPENROUTER_API_KEY + OPENROUTER_BASE_URL) or `vllm`
 (VLLM_BASE_URL, key optional). Every request has LLM_REQUEST_TIMEOUT and at most
 LLM_MAX_RETRIES retries; replies are JSON validated against a pydantic schema before
-use. Any failure, whatever its cause, is raised as one `LLMUnavailable`, so callers have
-exactly one thing to fall back on.
+use, and embeddings are checked for one non-empty vector per input. Any failure, whatever
+its cause, is raised as one `LLMUnavailable`, so callers have exactly one thing to fall
+back on.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 from typing import TypeVar
 
 import openai
 from django.conf import settings
+from openai.types import CreateEmbeddingResponse
 from pydantic import BaseModel, ValidationError
 
 logger = logging.getLogger(__name__)
 
 Schema = TypeVar("Schema", bound=BaseModel)
+
+# Texts per embeddings request: well under the API's 2048 inputs and 300k tokens per call.
+EMBEDDINGS_BATCH_SIZE = 256
 
 
 class LLMUnavailable(Exception):
@@ -104,3 +110,44 @@ def chat_json(
     except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
         logger.warning("LLM reply rejected by schema %s: %s", schema.__name__, str(exc)[:200])
         raise LLMUnavailable(f"invalid structured output: {str(exc)[:200]}") from exc
+
+
+def embeddings_create(
+    *, model: str, texts: list[str], batch_size: int = EMBEDDINGS_BATCH_SIZE
+) -> list[list[float]]:
+    """One embedding per text, in input order, `batch_size` texts per request.
+
+    The answer must hold exactly one non-empty, finite vector per input, all of one length;
+    the provider may list them in any order (`index` says which input each belongs to).
+    """
+    if not texts:
+        return []
+    client = client_get()
+    vectors: list[list[float]] = []
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start : start + batch_size]
+        try:
+            response = client.embeddings.create(model=model, input=batch)
+        except openai.OpenAIError as exc:
+            raise LLMUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
+        except (ValueError, TypeError, AttributeError) as exc:
+            # The SDK decodes the body before we see it: no data, bad base64, not an object.
+            raise LLMUnavailable(f"malformed embeddings response: {str(exc)[:200]}") from exc
+        vectors.extend(_vectors_in_order(response, expected=len(batch)))
+    if len({len(vector) for vector in vectors}) != 1:
+        raise LLMUnavailable("embeddings of different lengths in one answer")
+    return vectors
+
+
+def _vectors_in_order(response: CreateEmbeddingResponse, *, expected: int) -> list[list[float]]:
+    # The SDK does not validate response bodies, so check their shape here.
+    try:
+        items = [(int(item.index), [float(v) for v in item.embedding]) for item in response.data]
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise LLMUnavailable(f"malformed embeddings response: {str(exc)[:200]}") from exc
+    if sorted(index for index, _ in items) != list(range(expected)):
+        raise LLMUnavailable(f"embeddings response does not hold one vector per text ({expected})")
+    vectors = [vector for _, vector in sorted(items, key=lambda item: item[0])]
+    if any(not vector or not all(map(math.isfinite, vector)) for vector in vectors):
+        raise LLMUnavailable("embeddings response has an empty or non-finite vector")
+    return vectors

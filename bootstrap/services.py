@@ -1,8 +1,8 @@
 """Seeding a believable electronics shop, and resetting it.
 
 `shop_seed` is idempotent: every row is upserted on its natural key (spec key, brand and
-category slug, SKU, shipping/payment code, FAQ question, WhatsApp id), so a second run finds
-everything in place and writes nothing.
+category slug, brand alias, SKU, shipping/payment code, FAQ question, FAQ variant text,
+WhatsApp id), so a second run finds everything in place and writes nothing.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ def shop_seed(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = False,
 ) -> SeedReport:
-    """Fill (or refresh) the shop: site config, spec taxonomy, brands, categories, the
-    curated products, FAQs, shipping and payment options, the demo customer; then
-    `synthetic_products` deterministic SYN- products for scale tests.
+    """Fill (or refresh) the shop: site config, spec taxonomy, brands and their aliases,
+    categories, the curated products, FAQs and their variants, shipping and payment options,
+    the demo customer; then `synthetic_products` deterministic SYN- products for scale tests.
 
     With `flush`, `catalog_flush` runs first (see there for what it deletes).
     """
@@ -64,9 +64,11 @@ def shop_seed(
         reference.site_config_seed(tally=tally)
         reference.spec_definitions_seed(tally=tally)
         brands = reference.brands_seed(tally=tally)
+        reference.brand_aliases_seed(tally=tally)
         categories = reference.categories_seed(tally=tally)
         reference.curated_products_seed(tally=tally, brands=brands, categories=categories)
         reference.faqs_seed(tally=tally)
+        reference.faq_variants_seed(tally=tally)
         reference.shipping_options_seed(tally=tally)
         reference.payment_options_seed(tally=tally)
         reference.demo_customer_seed(tally=tally)
@@ -83,10 +85,11 @@ def catalog_flush() -> dict[str, int]:
 
     Orders reference products, shipping and payment options with PROTECT, so orders go
     first (their items, events and payments cascade), then carts, products, the category
-    tree (leaves first: a parent is PROTECTed by its children), brands, the spec taxonomy,
-    FAQs and the shipping/payment options. Customers, conversations and the site
-    configuration are kept (the seed overwrites the configuration anyway). Meant for demo
-    and test databases: it deletes every order.
+    tree (leaves first: a parent is PROTECTed by its children), brands (their aliases
+    cascade), the spec taxonomy, FAQs (their variants cascade) and the shipping/payment
+    options. Customers, conversations, unanswered questions (their FAQ link is cleared) and
+    the site configuration are kept (the seed overwrites the configuration anyway). Meant
+    for demo and test databases: it deletes every order.
     """
     deleted: dict[str, int] = {}
 

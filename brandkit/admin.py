@@ -1,14 +1,22 @@
 from django.contrib import admin
 
-from .models import Brand, SpecDefinition
+from .models import Brand, BrandAlias, SpecDefinition
+
+
+class BrandAliasInline(admin.TabularInline):
+    model = BrandAlias
+    extra = 1
+    fields = ("alias", "kind", "created_at")
+    readonly_fields = ("created_at",)
 
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
     list_display = ("name_en", "name_ar", "slug", "active", "updated_at")
     list_filter = ("active",)
-    search_fields = ("name_en", "name_ar", "slug")
+    search_fields = ("name_en", "name_ar", "slug", "aliases__alias")
     prepopulated_fields = {"slug": ("name_en",)}
+    inlines = [BrandAliasInline]
 
 
 @admin.register(SpecDefinition)

@@ -23,6 +23,34 @@ class Brand(models.Model):
         return (self.name_ar or self.name_en) if language == "ar" else self.name_en
 
 
+class BrandAliasKind(models.TextChoices):
+    SPELLING = "spelling", "Another way to write the brand"
+    LINE = "line", "A product line of the brand, e.g. Galaxy, ThinkPad, PlayStation"
+
+
+class BrandAlias(models.Model):
+    """A name customers use for a brand other than its `name_en`/`name_ar`: a spelling
+    ("سامسونغ", "samsnug") or one of its product lines ("galaxy", "ايفون").
+
+    An alias names exactly one brand (unique), so recognising it can never be ambiguous.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=80, help_text="As customers type it.")
+    kind = models.CharField(
+        max_length=8, choices=BrandAliasKind.choices, default=BrandAliasKind.SPELLING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["brand", "kind", "alias"]
+        verbose_name_plural = "brand aliases"
+        constraints = [models.UniqueConstraint(fields=["alias"], name="brandkit_brandalias_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} ({self.kind})"
+
+
 class SpecType(models.TextChoices):
     INTEGER = "int", "Whole number"
     DECIMAL = "decimal", "Decimal number"

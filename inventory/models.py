@@ -19,6 +19,14 @@ class Category(models.Model):
     name_ar = models.CharField(max_length=120)
     description_en = models.CharField(max_length=300, blank=True)
     description_ar = models.CharField(max_length=300, blank=True)
+    search_terms = models.TextField(
+        blank=True,
+        help_text=(
+            "What customers use this category for, in their words, English and Arabic "
+            "(e.g. 'music, running, gym, calls, جري، رياضة'). A request that names no "
+            "product type is matched against these."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(default=True)
 

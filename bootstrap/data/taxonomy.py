@@ -506,3 +506,53 @@ def category_seeds_flat() -> list[CategorySeed]:
                 )
             )
     return flat
+
+
+# What customers use each category for, as they say it: the search matches a request that
+# names no product type ("something to listen to music while running") against these.
+CATEGORY_SEARCH_TERMS: dict[str, str] = {
+    "phones": "a mobile phone to call, text, chat on WhatsApp, take photos and browse. "
+    "جوال للاتصال والواتساب والتصوير والتصفح",
+    "android-phones": "an Android phone, dual SIM, big battery, good camera, 5G. "
+    "جوال اندرويد بشريحتين وبطارية كبيرة وكاميرا حلوة",
+    "iphones": "an Apple phone with iOS for photos, video and everyday use. "
+    "ايفون للتصوير والاستخدام اليومي",
+    "laptops": "a computer to work, study at university, program, write, design, browse and "
+    "watch. لابتوب للعمل والدراسة والجامعة والبرمجة والتصميم",
+    "gaming-laptops": "a powerful laptop to play games, stream and edit video. "
+    "لابتوب قوي للالعاب والستريم والمونتاج",
+    "ultrabooks": "a thin, light laptop to carry every day, long battery for travel and "
+    "university. لابتوب خفيف ونحيف للجامعة والسفر",
+    "business-laptops": "a laptop for the office, meetings, spreadsheets and security. "
+    "لابتوب للمكتب والاعمال والاجتماعات",
+    "tablets": "a tablet for kids, school, study, reading, drawing, notes, movies and "
+    "cartoons. تابلت للاطفال والدراسة والقراءة والرسم والافلام",
+    "headphones": "something to listen to music, podcasts and calls. "
+    "سماعات لسماع الاغاني والموسيقى والمكالمات",
+    "wireless-earbuds": "small wireless buds to listen to music while running, at the gym, "
+    "working out, commuting and for calls. سماعات بلوتوث صغيرة للجري والرياضة والجيم والمشي",
+    "over-ear-headphones": "big headphones that block noise on flights and travel, for "
+    "studio work and long listening. سماعات راس عازلة للضوضاء للسفر والطيران",
+    "speakers": "loud music for a party, the beach, camping, outdoors and the living room. "
+    "سبيكر للحفلات والبحر والكشتات والبيت",
+    "smartwatches": "a watch to track running, steps, sleep, heart rate, workouts and "
+    "swimming, and see notifications. ساعة ذكية لتتبع الجري والخطوات والنوم ونبض القلب",
+    "tvs": "a big screen to watch movies, football matches, Netflix and series in the "
+    "living room or majlis, and play games. شاشة كبيرة للافلام والمباريات ونتفلكس والمجلس",
+    "cameras": "a camera to take photos, film videos, vlog, travel photography and action "
+    "sports. كاميرا للتصوير والفيديو والسفر والفلوق والمغامرات",
+    "gaming": "gaming: play video games with friends. العاب فيديو",
+    "consoles": "a console to play video games on the TV with family and friends. "
+    "جهاز العاب للعب على التلفزيون مع العائلة والاصدقاء",
+    "gaming-accessories": "gear for gamers: a controller, gaming headset, gaming mouse or "
+    "keyboard. يد تحكم وسماعة وماوس وكيبورد للقيمرز",
+    "accessories": "accessories to charge, connect and type. اكسسوارات للشحن والتوصيل والكتابة",
+    "chargers": "a charger or adapter to charge a phone or laptop fast at home or in the car. "
+    "شاحن سريع للجوال واللابتوب في البيت والسيارة",
+    "power-banks": "a portable battery to keep a phone alive on a trip, a flight, camping or "
+    "a long day out. باور بانك لشحن الجوال في السفر والرحلات والكشتات",
+    "cables": "a cable to charge or connect a phone, laptop, TV or console. "
+    "كيبل لشحن وتوصيل الجوال واللابتوب والشاشة",
+    "keyboards-mice": "a keyboard and mouse to type and work at a desk. "
+    "كيبورد وماوس للكتابة والعمل على المكتب",
+}

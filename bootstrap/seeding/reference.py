@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from bootstrap.data import faqs, shop, taxonomy
+from bootstrap.data import aliases, faq_variants, faqs, shop, taxonomy
 from bootstrap.data.products import ProductSeed, all_products
 from bootstrap.seeding.upsert import CREATED, UNCHANGED, UPDATED, Tally, changed_fields, row_upsert
-from brandkit.models import Brand, SpecDefinition
-from helpdesk.models import FAQ
+from brandkit.models import Brand, BrandAlias, SpecDefinition
+from helpdesk.models import FAQ, FAQVariant
 from inventory.models import Category, Product
 from inventory.services import product_create
 from orders.models import ShippingOption
@@ -73,6 +73,21 @@ def brands_seed(*, tally: Tally) -> dict[str, Brand]:
     return brands
 
 
+def brand_aliases_seed(*, tally: Tally) -> None:
+    """Other spellings and the product lines of the seeded brands (after `brands_seed`).
+
+    Keyed on the alias: a re-seed moves an alias back to the brand the data names.
+    """
+    brand_ids = dict(Brand.objects.values_list("slug", "id"))
+    for alias, slug, kind in aliases.BRAND_ALIASES:
+        if slug not in brand_ids:
+            raise ValidationError(f"Alias {alias!r} names an unknown brand {slug!r}")
+        _, outcome = row_upsert(
+            BrandAlias, lookup={"alias": alias}, values={"brand_id": brand_ids[slug], "kind": kind}
+        )
+        tally.add("brand aliases", outcome)
+
+
 def categories_seed(*, tally: Tally) -> dict[str, Category]:
     """The category tree, parents first so children can point at them."""
     categories: dict[str, Category] = {}
@@ -86,6 +101,7 @@ def categories_seed(*, tally: Tally) -> dict[str, Category]:
                 "name_ar": seed.name_ar,
                 "description_en": seed.description_en,
                 "description_ar": seed.description_ar,
+                "search_terms": taxonomy.CATEGORY_SEARCH_TERMS.get(seed.slug, ""),
                 "sort_order": position * 10,
                 "active": True,
             },
@@ -162,6 +178,30 @@ def faqs_seed(*, tally: Tally) -> None:
             },
         )
         tally.add("FAQs", outcome)
+
+
+def faq_variants_seed(*, tally: Tally) -> None:
+    """The paraphrases customers use for each seeded FAQ (after `faqs_seed`).
+
+    Variants are keyed by their own text, so a re-seed adds what is new and leaves rows
+    staff added by hand alone; nothing is deleted.
+    """
+    faq_ids = dict(
+        FAQ.objects.filter(question_en__in=faq_variants.FAQ_VARIANTS).values_list(
+            "question_en", "id"
+        )
+    )
+    for question_en, by_language in faq_variants.FAQ_VARIANTS.items():
+        if question_en not in faq_ids:
+            raise ValidationError(f"FAQ variants for an FAQ that is not seeded: {question_en!r}")
+        for language, texts in by_language.items():
+            for text in texts:
+                _, outcome = row_upsert(
+                    FAQVariant,
+                    lookup={"faq_id": faq_ids[question_en], "language": language, "text": text},
+                    values={},
+                )
+                tally.add("FAQ variants", outcome)
 
 
 def shipping_options_seed(*, tally: Tally) -> None:

@@ -13,9 +13,9 @@ from django.db.models import Count
 from bootstrap.data.faqs import FAQS
 from bootstrap.data.products import all_products
 from bootstrap.data.taxonomy import BRANDS
-from brandkit.models import Brand, SpecDefinition
+from brandkit.models import Brand, BrandAlias, SpecDefinition
 from brandkit.specs import specs_clean
-from helpdesk.models import FAQ
+from helpdesk.models import FAQ, FAQVariant
 from inventory.models import Category, Product
 from orders import services as order_services
 from orders.models import Order, ShippingOption
@@ -28,10 +28,12 @@ pytestmark = pytest.mark.django_db
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 SEEDED_MODELS = (
     Brand,
+    BrandAlias,
     SpecDefinition,
     Category,
     Product,
     FAQ,
+    FAQVariant,
     ShippingOption,
     PaymentOption,
     Customer,
@@ -85,6 +87,39 @@ def test_seed_twice_creates_no_duplicate_natural_keys() -> None:
     assert not FAQ.objects.values("question_en").annotate(n=Count("id")).filter(n__gt=1)
     assert Customer.objects.filter(wa_id="15550001234").count() == 1
     assert Category.objects.values("slug").distinct().count() == Category.objects.count()
+    assert not (
+        FAQVariant.objects.values("faq", "language", "text").annotate(n=Count("id")).filter(n__gt=1)
+    )
+    assert not BrandAlias.objects.values("alias").annotate(n=Count("id")).filter(n__gt=1)
+
+
+def test_second_seed_run_leaves_variants_and_aliases_untouched() -> None:
+    # given
+    _seed()
+    variants = dict(FAQVariant.objects.values_list("id", "updated_at"))
+    aliases = set(BrandAlias.objects.values_list("id", "alias", "brand_id", "kind"))
+
+    # when
+    _seed()
+
+    # then
+    assert dict(FAQVariant.objects.values_list("id", "updated_at")) == variants
+    assert set(BrandAlias.objects.values_list("id", "alias", "brand_id", "kind")) == aliases
+
+
+def test_reseed_moves_an_edited_alias_back_and_keeps_staff_additions() -> None:
+    # given
+    _seed()
+    BrandAlias.objects.filter(alias="galaxy").update(brand=Brand.objects.get(slug="apple"))
+    faq = FAQ.objects.get(question_en="Do you offer cash on delivery?")
+    FAQVariant.objects.create(faq=faq, language="en", text="cash ok at the door?")
+
+    # when
+    _seed()
+
+    # then
+    assert BrandAlias.objects.get(alias="galaxy").brand.slug == "samsung"
+    assert faq.variants.filter(text="cash ok at the door?").exists()
 
 
 def test_reseed_repairs_edited_catalog_text_but_keeps_live_stock_and_active_flag() -> None:
@@ -126,6 +161,8 @@ def test_seed_fills_at_least_the_minimum_catalog() -> None:
     assert Brand.objects.count() >= 15
     assert Product.objects.count() >= 120
     assert FAQ.objects.count() >= 30
+    assert FAQVariant.objects.count() >= 12 * FAQ.objects.count()
+    assert BrandAlias.objects.count() >= 150
     assert ShippingOption.objects.count() >= 3
     assert PaymentOption.objects.count() >= 3
 

@@ -12,8 +12,9 @@ from bootstrap.services import shop_seed
 
 class Command(BaseCommand):
     help = (
-        "Idempotently seed the shop: site config, spec taxonomy, brands, categories, 140+ "
-        "curated products, FAQs, shipping/payment options and a demo customer."
+        "Idempotently seed the shop: site config, spec taxonomy, brands and their aliases, "
+        "categories, 140+ curated products, FAQs and their variants, shipping/payment options "
+        "and a demo customer."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

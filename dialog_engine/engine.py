@@ -20,7 +20,10 @@ from django.utils.translation import override
 
 from conversation_log.models import Chat
 from conversation_log.services import chat_get_locked, chat_save_turn, message_record_inbound
-from message_bus.dto import Button, OutboundMessage, ReplyButtons, Text
+from intent_classifier import understand
+from intent_classifier.commands import command_match
+from intent_classifier.types import IntentName
+from message_bus.dto import OutboundMessage, ReplyButtons, Text
 from message_bus.services import outbound_send
 from site_config.selectors import site_config_get
 from users.models import Customer
@@ -30,27 +33,15 @@ from . import state_router
 from .events import IncomingMessage
 from .language import language_detect
 from .states.base import State, StateResult, TurnContext
+from .states.common import menu_buttons
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_STATE = "assistant"
 MAX_CHAINED_STATES = 4
 TEXT_KINDS = frozenset({"text", "interactive", "button"})
-STOP_WORDS = frozenset({"stop", "unsubscribe", "إيقاف", "ايقاف", "الغاء الاشتراك", "توقف"})
-START_WORDS = frozenset({"start", "subscribe", "ابدأ", "ابدا", "اشتراك"})
-MENU_WORDS = frozenset({"menu", "main menu", "القائمة", "قائمة", "الرئيسية"})
-
-
-def _normalised(text: str) -> str:
-    return " ".join(text.strip().lower().split()).strip(".!؟?")
-
-
-def menu_buttons() -> list[Button]:
-    return [
-        Button(id="browse", title=_("Browse products")),
-        Button(id="cart:view", title=_("My cart")),
-        Button(id="help", title=_("Help")),
-    ]
+# Commands a state collecting an answer still gets first ("yes", "no" are answers).
+_ANSWERS = frozenset({IntentName.AFFIRM, IntentName.DENY})
 
 
 @dataclass
@@ -60,6 +51,7 @@ class _Reply:
     messages: list[OutboundMessage]
     language: str
     allow_opted_out: bool = False
+    route: tuple[str, ...] = ()  # the states that handled the turn
 
 
 class ChatEngine:
@@ -77,6 +69,8 @@ class ChatEngine:
         language = language_detect(event.text, default=customer.language)
         with override(language):
             reply = self._turn(event, customer, chat, language)
+        # One line per turn: what handled it (eval_dialog reads it; operators grep it).
+        logger.info("turn routed", extra={"route": list(reply.route), "chat_id": chat.pk})
         # Written last, when the turn's work (an LLM call among it) is done: the customer
         # row stays locked until the turn commits, and storing this customer's next message
         # at the webhook waits on that lock (the event's foreign key).
@@ -94,15 +88,17 @@ class ChatEngine:
     def _turn(
         self, event: IncomingMessage, customer: Customer, chat: Chat, language: str
     ) -> _Reply:
-        words = _normalised(event.text)
-        if words in STOP_WORDS:
+        typed = event.kind in TEXT_KINDS and event.has_text and not event.is_reply
+        command = command_match(event.text) if typed else None
+        said = command[0] if command else None
+        if said == IntentName.OPT_OUT:
             customer_opt_out(customer=customer)
             message = _(
                 "You will not receive any more messages from us. Send START to opt back in."
             )
-            return _Reply([Text(body=message)], language, allow_opted_out=True)
+            return _Reply([Text(body=message)], language, allow_opted_out=True, route=("opt_out",))
         if customer.opted_out:
-            if words not in START_WORDS:
+            if said != IntentName.OPT_IN:
                 return _Reply([], language)  # opted out: nothing but the opt-out confirmation
             customer_opt_in(customer=customer)
             chat.state, chat.context = DEFAULT_STATE, {}
@@ -124,48 +120,75 @@ class ChatEngine:
                 )
             current, data = DEFAULT_STATE, {}
 
-        state, payload = self._route(event, current, words)
         ctx = TurnContext(
             customer=customer,
             chat=chat,
             event=event,
             language=language,
             data=data,
-            payload=payload,
+            understanding=(
+                understand(event.text, {"state": current, "language": language}) if typed else None
+            ),
         )
-        messages, next_state = self._run(state, ctx, current)
+        messages, next_state, route = self._dispatch(ctx, current)
         chat_save_turn(chat=chat, state=next_state, context=ctx.data, language=ctx.language)
-        return _Reply(preface + messages, ctx.language)
+        return _Reply(preface + messages, ctx.language, route=tuple(route))
 
-    def _route(self, event: IncomingMessage, current: str, words: str) -> tuple[State, str]:
+    def _dispatch(
+        self, ctx: TurnContext, current: str
+    ) -> tuple[list[OutboundMessage], str, list[str]]:
+        """Run the state(s) for this message: a pressed id's state; a shared location to
+        the state collecting one; free text to the state collecting an answer, then to the
+        states the router offers until one does not decline."""
+        event = ctx.event
         if event.reply_id:
             resolved = state_router.resolve_reply(event.reply_id)
             if resolved is None:
                 logger.info("stale or unknown reply id %r", event.reply_id)
-                return _ExpiredOption(), ""
-            return resolved
+                return self._run(_ExpiredOption(), ctx, current)
+            state, ctx.payload = resolved
+            return self._run(state, ctx, current)
         if event.kind == "location":
             state = state_router.state_get(current)
             if state is not None and state.accepts_location:
-                return state, ""
-            return _Fallback(), ""
-        if event.kind not in TEXT_KINDS or not event.has_text:
-            return _Unsupported(), ""
-        if words in MENU_WORDS:
-            return state_router.state_get(DEFAULT_STATE) or _Fallback(), ""
-        state = state_router.state_get(current)
-        if state is not None and state.accepts_text:
-            return state, ""
-        return state_router.state_get(DEFAULT_STATE) or _Fallback(), ""
+                return self._run(state, ctx, current)
+            return self._run(_Fallback(), ctx, current)
+        understanding = ctx.understanding
+        if understanding is None:
+            return self._run(_Unsupported(), ctx, current)
+        collector = state_router.state_get(current)
+        collecting = collector is not None and collector.accepts_text
+        if collecting and (not understanding.command or understanding.intent in _ANSWERS):
+            messages, next_state, route = self._run(collector, ctx, current, typed=True)
+            if route:
+                return messages, next_state, route
+        for name, payload in state_router.route_text(understanding):
+            state = state_router.state_get(name)
+            if state is None:
+                continue
+            ctx.payload = payload
+            messages, next_state, route = self._run(state, ctx, current)
+            if route:
+                if collecting and next_state == DEFAULT_STATE:
+                    # A side question mid-step ("how long does delivery take?" while
+                    # giving an address) is answered; the step it interrupted goes on.
+                    next_state = current
+                return messages, next_state, route
+        return self._run(_Fallback(), ctx, current)
 
     def _run(
-        self, state: State, ctx: TurnContext, current: str
-    ) -> tuple[list[OutboundMessage], str]:
+        self, state: State, ctx: TurnContext, current: str, *, typed: bool = False
+    ) -> tuple[list[OutboundMessage], str, list[str]]:
+        """Run `state` and the states it hands over to (`then`). An empty route means the
+        first state declined the turn."""
         messages: list[OutboundMessage] = []
         next_state = current
-        for _hop in range(MAX_CHAINED_STATES):
+        route: list[str] = []
+        for hop in range(MAX_CHAINED_STATES):
             try:
-                result: StateResult = state.handle(ctx)
+                result: StateResult = (
+                    state.take_text(ctx) if typed and hop == 0 else state.handle(ctx)
+                )
             except Exception:
                 logger.exception("state %s failed", state.name)
                 messages.append(
@@ -174,7 +197,12 @@ class ChatEngine:
                         buttons=tuple(menu_buttons()),
                     )
                 )
-                return messages, DEFAULT_STATE
+                return messages, DEFAULT_STATE, [*route, state.name]
+            if result.declined:
+                if hop == 0:
+                    return [], current, []
+                break
+            route.append(state.name)
             messages.extend(result.messages)
             if result.next_state:
                 next_state = result.next_state
@@ -183,8 +211,8 @@ class ChatEngine:
             following = state_router.state_get(result.then)
             if following is None:
                 break
-            state, ctx.payload = following, ""
-        return messages, next_state
+            state, ctx.payload = following, result.then_payload
+        return messages, next_state, route
 
 
 class _ExpiredOption(State):

@@ -1,20 +1,30 @@
 """The registry of dialog states and the rules that pick one for each message.
 
 Button and list-row ids are `<prefix>:<payload>` (`prd:SAM-S24U-256`, `add:SKU`,
-`cart:view`, `lang:ar`, `menu`). `register` maps a state's name and its prefixes to the
-class; `resolve_reply` validates a pressed id and returns (state, payload) or None for an
-id that is unknown or malformed (stale or forged), which the engine answers with "that
-option expired" and the menu.
+`cart:view`, `lang:ar`, `menu`). `register` maps a state's name, its prefixes and the
+intents it declares to the class; `resolve_reply` validates a pressed id and returns
+(state, payload) or None for an id that is unknown or malformed (stale or forged), which
+the engine answers with "that option expired" and the menu.
+
+Free text is routed by `route_text(understanding)`: a table lookup of the intent, with
+one policy for the cases the classifier leaves open (see its docstring).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+from intent_classifier.types import IntentName
 
 from .states.base import State
 
+if TYPE_CHECKING:
+    from intent_classifier import Understanding
+
 _STATES: dict[str, type[State]] = {}
 _PREFIXES: dict[str, type[State]] = {}
+_INTENTS: dict[str, type[State]] = {}
 _ID = re.compile(r"^(?P<prefix>[a-z_]{1,16})(?::(?P<payload>[\w\-.:@/ ]{0,180}))?$")
 
 
@@ -31,6 +41,12 @@ def register(state: type[State]) -> type[State]:
         if other is not None and other is not state:
             raise ValueError(f"prefix {prefix!r} is taken by {other.__name__}")
         _PREFIXES[prefix] = state
+    for intent in state.intents:
+        IntentName(intent)  # an unknown intent name fails at registration, not at run time
+        other = _INTENTS.get(intent)
+        if other is not None and other is not state:
+            raise ValueError(f"intent {intent!r} is served by {other.__name__}")
+        _INTENTS[intent] = state
     return state
 
 
@@ -59,6 +75,122 @@ def make_id(prefix: str, payload: str = "") -> str:
     if prefix not in _PREFIXES:
         raise ValueError(f"unknown prefix {prefix!r}")
     return f"{prefix}:{payload}" if payload else prefix
+
+
+SEARCH_STATE = "search"
+FAQ_STATE = "faq_answer"
+COMPARE_STATE = "compare"
+CLARIFY_STATE = "clarify"
+FAQ_TRY = "try"  # the FAQ answers a match, else declines
+FAQ_OVERRIDE = "override"  # the FAQ answers only a much closer match (see helpdesk)
+
+# Intents that are not about products: a text naming products with one of these ("help
+# me find a tablet") is a search.
+_NOT_ABOUT_PRODUCTS = frozenset(
+    {
+        IntentName.GREETING,
+        IntentName.THANKS,
+        IntentName.GOODBYE,
+        IntentName.MENU,
+        IntentName.HELP,
+        IntentName.AFFIRM,
+        IntentName.DENY,
+        IntentName.UNKNOWN,
+        IntentName.OPT_IN,
+    }
+)
+# Actions a question may only ask about ("can I cancel after paying?" is the cancellation
+# policy, not a cancellation): the FAQ answers first when one is close.
+_ASKED_ABOUT = frozenset(
+    {
+        IntentName.ORDER_STATUS,
+        IntentName.MY_ORDERS,
+        IntentName.CANCEL_ORDER,
+        IntentName.CHECKOUT,
+        IntentName.HUMAN,
+        IntentName.OPT_OUT,
+        IntentName.HELP,
+        IntentName.CLEAR_CART,
+        IntentName.RESET,
+        IntentName.ADD_TO_CART,
+        IntentName.REMOVE_ITEM,
+        IntentName.FEEDBACK,
+    }
+)
+
+# States that explain how something is done: an answer to "how do I …?" about them.
+_EXPLAINED = frozenset(
+    {
+        IntentName.OPT_OUT,
+        IntentName.HELP,
+        IntentName.STORE_INFO,
+        IntentName.SHIPPING_INFO,
+        IntentName.PAYMENT_INFO,
+        IntentName.LANGUAGE,
+        IntentName.HUMAN,
+    }
+)
+
+Route = tuple[str, str]  # (state name, payload)
+
+
+def route_text(understanding: Understanding) -> list[Route]:
+    """The states to try, in order, for free text, with their payloads; a state that
+    declines passes the turn to the next one.
+
+    - an order number → its status (or its cancellation, confirmed there);
+    - a fixed command → the state declaring it, acting at once ("reset", "english");
+    - two products to compare → the comparison;
+    - a text naming products with an intent that is not about them, or unsure → search;
+    - an intent the classifier is sure of → the state declaring it (a destructive
+      intent's state only asks to confirm: no payload); when the text asks about that
+      action ("can I cancel after paying?") a close FAQ answers first;
+    - "how do I …" → the FAQ (support, never a search);
+    - unsure: a question → the FAQ (which says "not sure" and offers a person below its
+      threshold); anything else → search if it finds something close, else a close
+      FAQ, else a clarifying question with buttons.
+    """
+    u = understanding
+    if "order_number" in u.slots:
+        wanted = "cancel_order" if u.intent == IntentName.CANCEL_ORDER else "order_status"
+        return [(wanted, u.slots["order_number"])]
+    declared = _INTENTS.get(u.intent)
+    if u.command and declared is not None:
+        return [(declared.name, _command_payload(u))]
+    routes: list[Route] = []
+    if len(u.slots.get("compared", [])) >= 2:
+        routes.append((COMPARE_STATE, ""))
+    if u.how_to and (u.names_products or u.intent not in (IntentName.HELP, IntentName.CHECKOUT)):
+        # "how do I reset my earbuds?" is support, not a search: an FAQ, else a state that
+        # explains ("how do I unsubscribe?"), else "not sure" with a person offered.
+        routes.append((FAQ_STATE, FAQ_TRY))
+        if u.confident and declared is not None and u.intent in _EXPLAINED:
+            routes.append((declared.name, ""))
+        routes.append((FAQ_STATE, ""))
+    elif u.names_products and (u.intent in _NOT_ABOUT_PRODUCTS or not u.confident):
+        if u.question:
+            routes.append((FAQ_STATE, FAQ_TRY))  # "do you take apple pay?"
+        routes.append((SEARCH_STATE, ""))
+    elif u.confident and declared is not None:
+        if u.question and u.intent in _ASKED_ABOUT:
+            routes.append((FAQ_STATE, FAQ_OVERRIDE))
+        routes.append((declared.name, ""))
+    elif u.question:
+        routes.append((FAQ_STATE, ""))
+    # Unsure and nothing found: a close FAQ still answers ("my order came broken"), else
+    # the customer is asked back.
+    routes += [(SEARCH_STATE, ""), (FAQ_STATE, FAQ_TRY), (CLARIFY_STATE, "")]
+    return list(dict.fromkeys(routes))
+
+
+def _command_payload(u: Understanding) -> str:
+    """What a whole-message command carries: the language named, or "yes" for a command
+    that confirms itself ("start over" is the confirmation)."""
+    if u.intent == IntentName.LANGUAGE:
+        return str(u.slots.get("language", ""))
+    if u.intent == IntentName.RESET:
+        return "yes"
+    return ""
 
 
 def autodiscover() -> None:

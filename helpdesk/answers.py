@@ -1,4 +1,5 @@
-"""FAQ answers from the embedding index, in the customer's language."""
+"""FAQ answers from the embedding index, in the customer's language, and the policy that
+decides whether the shop answers at all (`faq_match`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import numpy as np
 from django.conf import settings
 
 from recos.encoders import get_encoder
-from recos.language import query_normalise, stemmed_tokens
-from recos.search import distance_threshold
+from recos.language import content_stems, encoder_text, stemmed_tokens
 
 from .embeddings import faq_matrix
 from .models import FAQ
@@ -27,14 +27,50 @@ class FAQHit:
     distance: float
     question: str
     answer: str
+    wording: str = ""  # the FAQ's wording closest to the customer's (question or variant)
+
+
+def faq_threshold(language: str) -> float:
+    """The largest cosine distance at which an FAQ answers a question in `language`."""
+    return settings.FAQ_DIST_REF_AR if language == "ar" else settings.FAQ_DIST_REF_EN
+
+
+# Answering instead of what the classifier was sure the customer wants done ("where is my
+# order?" is the customer's orders, "how can I track an order?" the FAQ) takes a closer
+# FAQ than answering a question.
+OVERRIDE_FACTOR = 0.7
+# Beyond this share of the threshold an answer also needs a topic word in common.
+AGREEMENT_FACTOR = 0.6
+
+
+def faq_match(question: str, language: str = "en", *, override: bool = False) -> FAQHit | None:
+    """The FAQ that answers `question`, or None when no FAQ is close enough: then the
+    shop says it is not sure and offers a person (never a confident wrong answer).
+    `override`: the FAQ would replace an action the customer seems to ask for, so only a
+    much closer FAQ counts."""
+    hits = faq_answer(question, language, k=1)
+    if not hits:
+        return None
+    hit = hits[0]
+    threshold = faq_threshold(language) * (OVERRIDE_FACTOR if override else 1.0)
+    if hit.distance > threshold:
+        return None
+    # Near the threshold the encoder alone is not trusted ("do you repair screens?" sits
+    # close to the extended-warranty FAQ): the closest wording must share a topic word.
+    if hit.distance > threshold * AGREEMENT_FACTOR and not (
+        content_stems(question) & content_stems(hit.wording)
+    ):
+        return None
+    return hit
 
 
 def faq_answer(question: str, language: str = "en", k: int | None = None) -> list[FAQHit]:
     """The FAQs closest to the customer's question, answered in `language`.
 
-    Both languages of each FAQ are indexed and an FAQ counts once, by its closer
-    language; only FAQs within the language's cosine-distance threshold are answered
-    (the lexical leg re-ranks, it never admits an FAQ the encoder finds too far)."""
+    Every wording of each FAQ (its question in both languages, its variants) is indexed
+    and an FAQ counts once, by its closest wording; only FAQs within the language's
+    threshold (`faq_threshold`) are answered (the lexical leg re-ranks, it never admits
+    an FAQ the encoder finds too far)."""
     k = k or settings.FAQ_TOPK
     question = question.strip()
     if not question:
@@ -43,12 +79,16 @@ def faq_answer(question: str, language: str = "en", k: int | None = None) -> lis
     matrix = faq_matrix.get(encoder.name)
     if not len(matrix.faq_ids):
         return []
-    normalised = query_normalise(question, language)
+    normalised = encoder_text(question)
     similarities = matrix.vectors @ encoder.encode([normalised])[0]
     best: dict[int, float] = {}
+    closest: dict[int, str] = {}
     for position in np.argsort(-similarities):
-        best.setdefault(int(matrix.faq_ids[position]), float(similarities[position]))
-    threshold = distance_threshold(language)
+        faq_id = int(matrix.faq_ids[position])
+        if faq_id not in best:
+            best[faq_id] = float(similarities[position])
+            closest[faq_id] = matrix.wordings[position]
+    threshold = faq_threshold(language)
     scores = {faq_id: sim for faq_id, sim in best.items() if 1.0 - sim <= threshold}
     weight = LEXICAL_WEIGHT.get(language, 0.0)
     if weight and scores:
@@ -66,6 +106,7 @@ def faq_answer(question: str, language: str = "en", k: int | None = None) -> lis
             1.0 - best[faq_id],
             faqs[faq_id].question(language),
             faqs[faq_id].answer(language),
+            closest[faq_id],
         )
         for faq_id in ranked
         if faq_id in faqs

@@ -1,4 +1,4 @@
-"""An FAQ edit (admin, API) queues FAQ retraining after commit, once for FAQs committed
+"""An FAQ or variant edit (admin, API) queues FAQ retraining after commit, once for FAQs committed
 together; the text hashes make it encode only what changed."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ import threading
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from recos.signals import retrain_enqueue
 
-from .models import FAQ
+from .models import FAQ, FAQVariant
 
 _pending = threading.local()
 
@@ -26,7 +26,9 @@ def _retrain() -> None:
 
 
 @receiver(post_save, sender=FAQ, dispatch_uid="helpdesk.faq_saved")
-def _faq_saved(sender: Any, instance: FAQ, raw: bool = False, **_: Any) -> None:
+@receiver(post_save, sender=FAQVariant, dispatch_uid="helpdesk.faq_variant_saved")
+@receiver(post_delete, sender=FAQVariant, dispatch_uid="helpdesk.faq_variant_deleted")
+def _faq_saved(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
     if raw:  # loaddata
         return
     _pending.dirty = True

@@ -1,6 +1,8 @@
 """Free text → `Intent(name, confidence, slots)`, in English and Arabic.
 
-Public interface:
+Public interface: `understand(text, context) -> Understanding` (normalised text, intent,
+confidence, slots, command/question flags, search words) is what the dialog engine
+uses; `classify` is the intent part of it.
 
     from intent_classifier import classify, ClassifyContext, Intent, IntentName, Slots
 
@@ -36,8 +38,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .types import ClassifyContext, Intent, IntentName, Slots
+    from .understanding import Understanding
 
-__all__ = ["ClassifyContext", "Intent", "IntentName", "Slots", "classify"]
+__all__ = [
+    "ClassifyContext",
+    "Intent",
+    "IntentName",
+    "Slots",
+    "Understanding",
+    "classify",
+    "understand",
+]
 
 _TYPES = {"ClassifyContext", "Intent", "IntentName", "Slots"}
 
@@ -49,7 +60,18 @@ def classify(text: str, context: ClassifyContext | None = None) -> Intent:
     return _classify(text, context)
 
 
+def understand(text: str, context: ClassifyContext | None = None) -> Understanding:
+    """Everything the shop reads from one message: see `understanding.understand`."""
+    from .understanding import understand as _understand
+
+    return _understand(text, context)
+
+
 def __getattr__(name: str) -> Any:
+    if name == "Understanding":
+        from .understanding import Understanding
+
+        return Understanding
     if name in _TYPES:
         from . import types
 

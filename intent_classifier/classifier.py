@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from connectors.llm.client import LLMUnavailable, chat_json, llm_configured
 from recos.encoders import get_encoder
-from recos.language import DIALECT_TO_MSA
+from recos.language import encoder_text, normalise
 
 from . import slots as slot_rules
 from .types import ClassifyContext, Intent, IntentName
@@ -42,60 +42,14 @@ KEYWORD_WEIGHT = 0.1  # per cue hit (two at most), on the ridge's 0..1 score sca
 SOFTMAX_SCALE = 10.0  # turns ridge scores into a share of belief for the confidence
 _lock = threading.Lock()
 
-_EXACT = {
-    IntentName.OPT_OUT: {"stop", "unsubscribe", "ايقاف", "الغاء الاشتراك"},
-    IntentName.OPT_IN: {"subscribe", "resubscribe", "opt in", "اشتراك", "اشترك"},
-    IntentName.MENU: {"menu", "main menu", "القائمه", "القائمه الرئيسيه", "الرئيسيه"},
-    IntentName.RESET: {"restart", "start over", "reset"},
-}
 _CANCEL_WORDS = ("cancel", "الغ", "الغاء", "الغي")
-
-# Dialect words (Gulf, Egyptian, Levantine) → MSA, on top of the shared search map. Keys
-# are compared in normalised spelling, so ابغي/ابغى or عايزه/عايزة match alike.
-_DIALECT_EXTRA = {
-    "عايز": "أريد",
-    "عاوز": "أريد",
-    "عايزه": "أريد",
-    "بدي": "أريد",
-    "بدنا": "نريد",
-    "ابغا": "أريد",
-    "فين": "أين",
-    "امتى": "متى",
-    "ليه": "لماذا",
-    "دلوقتي": "الآن",
-    "هلق": "الآن",
-    "كده": "هكذا",
-    "هيك": "هكذا",
-    "مش": "ليس",
-    "حاجه": "شيء",
-    "كتير": "كثير",
-    "هاد": "هذا",
-    "هادا": "هذا",
-    "ده": "هذا",
-    "هذي": "هذه",
-    "تاني": "آخر",
-    "عشان": "لأجل",
-    "علشان": "لأجل",
-    "وايد": "كثير",
-    "مره": "مرة",
-    "زين": "جيد",
-    "حلو": "جيد",
-}
-_DIALECT = {slot_rules.normalise(k): v for k, v in {**DIALECT_TO_MSA, **_DIALECT_EXTRA}.items()}
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _ELONGATED = re.compile(r"(.)\1{2,}")  # "heyyyy", "شكراااا"
 
 
-def encoder_text(text: str) -> str:
-    """The text as the sentence encoder sees it: lower case, Latin digits, and dialect
-    words replaced by their MSA equivalent (other words keep their own spelling)."""
-    words = text.translate(slot_rules.DIGITS).lower().split()
-    return " ".join(_DIALECT.get(slot_rules.normalise(word), word) for word in words)
-
-
 def char_grams(text: str) -> Counter[str]:
     """Character 2-4-grams of each normalised word (padded with spaces) and the words."""
-    plain = _ELONGATED.sub(r"\1\1", _PUNCTUATION.sub(" ", slot_rules.normalise(text)))
+    plain = _ELONGATED.sub(r"\1\1", _PUNCTUATION.sub(" ", normalise(text)))
     grams: Counter[str] = Counter()
     for word in plain.split():
         padded = f" {word} "
@@ -220,10 +174,7 @@ _index = _ExampleIndex()
 def keywords() -> dict[IntentName, tuple[str, ...]]:
     with open(DATA / "keywords.yaml", encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    return {
-        IntentName(name): tuple(slot_rules.normalise(str(c)) for c in cues)
-        for name, cues in raw.items()
-    }
+    return {IntentName(name): tuple(normalise(str(c)) for c in cues) for name, cues in raw.items()}
 
 
 def _cue_hits(plain: str) -> dict[IntentName, int]:
@@ -243,12 +194,9 @@ def _cue_hits(plain: str) -> dict[IntentName, int]:
 def classify_local(text: str, context: ClassifyContext | None = None) -> Intent:
     """The kernel ridge's best intent, nudged by keyword cues and corrected by rules."""
     slots = slot_rules.extract(text)
-    plain = slot_rules.normalise(text).strip(" .!?؟")
+    plain = normalise(text).strip(" .!?؟")
     if not plain:
         return Intent(IntentName.UNKNOWN, 0.0, slots)
-    for name, words in _EXACT.items():
-        if plain in words:
-            return Intent(name, 1.0, slots)
     if "order_number" in slots:
         cancel = any(word in plain for word in _CANCEL_WORDS)
         return Intent(IntentName.CANCEL_ORDER if cancel else IntentName.ORDER_STATUS, 0.95, slots)
@@ -270,7 +218,8 @@ def classify_local(text: str, context: ClassifyContext | None = None) -> Intent:
 
 def _corrected(best: IntentName, slots: dict[str, Any], plain: str) -> IntentName:
     """Rules that beat the neighbours: a named product category or brand with a budget is
-    a search; a bare budget is a budget filter; a language name switches language."""
+    a search; a bare budget is a budget filter. (A language named inside a longer text,
+    "laptop with an arabic keyboard", is not a switch: that is a whole-message command.)"""
     has_budget = "budget_max" in slots or "budget_min" in slots
     if best in (IntentName.BUDGET, IntentName.BRAND, IntentName.BROWSE) and "category" in slots:
         return IntentName.SEARCH
@@ -283,8 +232,6 @@ def _corrected(best: IntentName, slots: dict[str, Any], plain: str) -> IntentNam
         return IntentName.BUDGET
     if best in (IntentName.GREETING, IntentName.UNKNOWN, IntentName.AFFIRM) and has_budget:
         return IntentName.BUDGET
-    if "language" in slots and len(plain.split()) <= 4 and best not in (IntentName.OPT_OUT,):
-        return IntentName.LANGUAGE
     return best
 
 

@@ -1,32 +1,182 @@
-"""Rules that read numbers, budgets, quantities, order numbers, SKUs, languages, brands
-and categories out of English and Arabic text (Arabic-Indic digits included)."""
+"""The one slot parser: what a customer's words say besides their intent, in English and
+Arabic (dialects and Arabic-Indic digits included).
+
+- budgets: a maximum ("under 300", "not more than 1200", "أرخص من ٥٠٠", "حدود 2000"), a
+  minimum ("over 500", "على الأقل 300"), a range ("between 500 and 1000", "من 1000 الى
+  1500", "500-800"), amounts in words ("1.5k", "two thousand", "الفين"), a bare amount
+  with a currency ("1200$") read as a maximum;
+- specs, never money: storage, RAM, screen sizes, battery, refresh rate ("256gb",
+  "16gb ram", "65 inch", "٦٥ بوصة");
+- quantities ("2x", "two of them", "ثنتين"), and a message that is only a number;
+- the order number (the reader next to `orders.services.order_number_next`);
+- SKUs, a language named ("english please", "بالعربي");
+- brands by name, spelling variant or product line (catalogue names plus the editable
+  `brandkit.BrandAlias` table): a brand named for compatibility ("charger for iphone",
+  "يد للبلايستيشن") is `brand_for`, not a limit;
+- a category hint: the product type the text names, taken from the head of the phrase
+  ("case for iphone" names no device type; "cable for ps5" is a cable).
+"""
 
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
+from django.db import DatabaseError
 
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
-_DIACRITICS = re.compile(r"[\u064B-\u0652\u0640]")
-NUMBER = r"(\d+(?:[.,]\d+)*)\s*(k|K|ألف|الف)?"
-CURRENCY = re.compile(r"(\$|usd|dollars?|دولار|ريال|sar|aed|درهم|جنيه|egp)", re.IGNORECASE)
-_BETWEEN = re.compile(
-    rf"(?:between|from|بين|من)\s*\$?\s*{NUMBER}\s*\$?\s*(?:and|to|-|و|الى|إلى|لين)\s*\$?\s*{NUMBER}",
+from recos.language import DIGITS, normalise
+
+# --- numbers and money ---------------------------------------------------------------------
+_EN_UNITS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+# Arabic amounts as customers type them (normalised spelling): "الفين", "خمسميه", "الف ونص".
+_AR_AMOUNTS = {
+    "عشرين": 20,
+    "ثلاثين": 30,
+    "تلاتين": 30,
+    "اربعين": 40,
+    "خمسين": 50,
+    "ستين": 60,
+    "سبعين": 70,
+    "ثمانين": 80,
+    "تمانين": 80,
+    "تسعين": 90,
+    "ميه": 100,
+    "مية": 100,
+    "مائه": 100,
+    "ميتين": 200,
+    "مئتين": 200,
+    "ثلاثميه": 300,
+    "تلتميه": 300,
+    "اربعميه": 400,
+    "ربعميه": 400,
+    "خمسميه": 500,
+    "خمسمائه": 500,
+    "ستميه": 600,
+    "سبعميه": 700,
+    "ثمانميه": 800,
+    "تمنميه": 800,
+    "تسعميه": 900,
+    "الف": 1000,
+    "الفين": 2000,
+    "الفان": 2000,
+    "ثلاث الاف": 3000,
+    "ثلاثه الاف": 3000,
+    "تلات تلاف": 3000,
+    "اربع الاف": 4000,
+    "اربعه الاف": 4000,
+    "خمس الاف": 5000,
+    "خمسه الاف": 5000,
+    "الف ونص": 1500,
+    "الف وخمسميه": 1500,
+}
+_CURRENCY_WORDS = (
+    r"\$|usd|us\$|dollars?|bucks|دولار|دولارات|دولا|ريال|sar|sr|aed|درهم|dhs?|kwd|دينار|egp|جنيه"
+)
+CURRENCY = re.compile(rf"(?<!\w)({_CURRENCY_WORDS})(?!\w)", re.IGNORECASE)
+_NUMBER = r"(\d+(?:[.,]\d+)*)\s*(k(?![a-z])|K(?![a-z])|الف|thousand|grand)?"
+_AMOUNT = rf"(?:(?:{_CURRENCY_WORDS})\s*)?{_NUMBER}(?:\s*(?:{_CURRENCY_WORDS}))?"
+
+# Direction words, in normalised spelling. Order inside an alternation matters only for
+# shared prefixes; "not more than" is a maximum, so the minimum words refuse a leading "not".
+_MAX_WORDS = (
+    r"under|below|beneath|less than|lower than|cheaper than|not more than|no more than|"
+    r"not over|not above|no higher than|nothing over|nothing above|nothing more than|"
+    r"max(?:imum)?|at most|up ?to|within|till|until|"
+    r"budget(?: is| of)?|my budget|for less than|"
+    r"اقل من|ارخص من|تحت|في حدود|بحدود|حدود|ما يزيد عن|ما يزيد على|لا يزيد عن|ما يتجاوز|"
+    r"لا يتجاوز|ما يتعدي|ما يتعدى|حد اقصي|كحد اقصي|بالكثير|ماكس|ميزانيتي|ميزانيه|لين|"
+    r"الحد الاقصي|اقصي شي|اقصى"
+)
+_MIN_WORDS = (
+    r"(?<!not )(?<!no )(?<!nothing )"
+    r"(?:over|above|more than|at least|minimum|min|starting (?:at|from)|from|"
+    r"فوق|اكثر من|على الاقل|علي الاقل|ما يقل عن|لا يقل عن|يبدا من)"
+)
+_RANGE_START = r"between|from|بين|من"
+_RANGE_JOIN = r"and|to|till|until|-|–|و|الى|الي|لين|ل|حتى|حتي"
+_RANGE = re.compile(
+    rf"(?:(?:{_RANGE_START})\s*)?{_AMOUNT}\s*(?:{_RANGE_JOIN})\s*{_AMOUNT}", re.IGNORECASE
+)
+_MAX = re.compile(rf"(?<!\w)(?:{_MAX_WORDS})\s*(?:of\s*)?{_AMOUNT}", re.IGNORECASE)
+_MIN = re.compile(rf"(?<!\w){_MIN_WORDS}\s*{_AMOUNT}", re.IGNORECASE)
+# Direction words after the amount: "600 max", "2000 and above", "٢٠٠٠ وفوق".
+_MAX_AFTER = re.compile(
+    rf"{_AMOUNT}\s*(?:max(?:imum)?|or less|or under|or below|and under|and below|tops|"
+    r"at most|at the most|واقل|او اقل|وتحت|بالكثير|كحد اقصي|ماكس)(?!\w)",
     re.IGNORECASE,
 )
-_MAX = re.compile(
-    rf"(?:under|below|less than|max(?:imum)?|up to|no more than|not more than|cheaper than|within|budget(?: is| of)?|ميزانيتي|ميزانية|أقل من|اقل من|تحت|حد اقصى|حتى|لين|بحدود|ما يتعدى|ما يزيد عن)\s*\$?\s*{NUMBER}",
+_MIN_AFTER = re.compile(
+    rf"{_AMOUNT}\s*(?:and above|and up|and over|or more|or above|plus|\+|وفوق|فما فوق|"
+    r"او اكثر|واكثر|وطالع|وانت طالع)(?!\w)",
     re.IGNORECASE,
 )
-_MIN = re.compile(
-    rf"(?:over|above|more than|at least|اكثر من|أكثر من|فوق)\s*\$?\s*{NUMBER}", re.IGNORECASE
+_BARE_PRICE = re.compile(
+    rf"(?:(?:{_CURRENCY_WORDS})\s*{_NUMBER}|{_NUMBER}\s*(?:{_CURRENCY_WORDS}))", re.IGNORECASE
 )
+
+# --- specs: a number with a unit is never money --------------------------------------------
+_SPEC_UNITS = {
+    "storage": r"gb|tb|جيجا|جيجابايت|جيقا|تيرا",
+    "screen": r"inch(?:es)?|\"|''|بوصه|انش|إنش",
+    "battery": r"mah|ملي امبير",
+    "refresh": r"hz|هيرتز",
+    "power": r"w\b|watts?|واط",
+    "camera": r"mp|ميجابكسل|ميقا بكسل",
+    "weight": r"kg|kgs|g\b|grams?|lbs?|كيلو|جرام|غرام",
+}
+_SPEC = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(" + "|".join(_SPEC_UNITS.values()) + r")(?:\s*(ram|ssd|storage|رام))?",
+    re.IGNORECASE,
+)
+# Numbers glued to model names are not money either: "s24", "rtx 4060", "iphone 15".
+_MODEL_NUMBER = re.compile(
+    r"(?:(?<=[a-z])\d+|\b(?:rtx|gtx|rx|iphone|galaxy|pixel|ps|xbox|series|note|redmi|"
+    r"ايفون|جالكسي|بكسل|ريدمي)\s*\d+)",
+    re.IGNORECASE,
+)
+
 _QUANTITY = re.compile(
-    r"(?:(\d{1,2})\s*(?:x|pcs|pieces|units|of (?:these|them|this)|حبات|حبة|قطع))|(?:x\s*(\d{1,2}))",
+    r"(?:(\d{1,2})\s*(?:x|pcs|pieces|units|of (?:these|them|this|it)|حبات|حبه|قطع|قطعه)\b)"
+    r"|(?:\bx\s*(\d{1,2})\b)",
+    re.IGNORECASE,
+)
+# "add 2 galaxy a15 to my cart", "ضيف 2 سماعات": a count right after an add verb.
+_ADD_QUANTITY = re.compile(
+    r"(?:^|\s)(?:add|put|take|get me|give me|i'll take|اضف|ضيف|حط|زيد|ابي|ابغي)\s+(\d{1,2})"
+    r"(?:\s*x)?\s+(?!gb|tb|inch|بوصه)",
     re.IGNORECASE,
 )
 _WORD_QUANTITY = {
@@ -36,103 +186,408 @@ _WORD_QUANTITY = {
     "five": 5,
     "اثنين": 2,
     "ثنتين": 2,
+    "حبتين": 2,
     "ثلاث": 3,
-    "ثلاثة": 3,
+    "ثلاثه": 3,
     "اربع": 4,
     "خمس": 5,
 }
 _SKU = re.compile(r"\b[A-Z]{2,5}-[A-Z0-9]{2,10}(?:-[A-Z0-9]{1,10})*\b")
-_LANG_AR = re.compile(r"\b(arabic|عربي|العربي|العربية|بالعربي)\b", re.IGNORECASE)
+_LANG_AR = re.compile(r"(?<!\w)(arabic|عربي|العربي|العربيه|بالعربي)(?!\w)", re.IGNORECASE)
 _LANG_EN = re.compile(
-    r"\b(english|انجليزي|الانجليزي|الإنجليزية|الانجليزية|بالانجليزي)\b", re.IGNORECASE
+    r"(?<!\w)(english|انجليزي|الانجليزي|الانجليزيه|بالانجليزي|انقليزي|بالانقليزي)(?!\w)",
+    re.IGNORECASE,
 )
+# "charger for iphone", "cover لايفون", "يد تحكم للبلايستيشن": the tail names what the
+# product is for, not what it is.
+_FOR = re.compile(
+    r"\s(?:for|compatible with|fits|works with|ل|لل|لـ|حق|مع|يناسب|يركب على|يشتغل مع)\s", re.I
+)
+# "phone with a good camera", "something to keep my phone alive": what follows describes
+# the product, it is not the product.
+_WITH = re.compile(
+    r"\s(?:with|without|that|which|having|فيه|فيها|يدعم|ب|بـ)\s"
+    r"|\sto\s+(?:keep|charge|listen|watch|play|use|take|connect|protect|hold|study|work|run)\b",
+    re.I,
+)
+_AR_CLITICS = r"(?:و|ف|ب|ل|ال|بال|وال|لل|فال|كال)?"
+_AR_SUFFIXES = r"(?:ات|ين|ون|ه|ها|ي)?"
+_FUZZY_MIN = 0.8  # difflib ratio for a misspelt Latin name ("sonny", "lapotp")
 
-CATEGORY_SYNONYMS = {
-    "laptops": [
+# Category words (normalised spelling, singular; a plural "s" is matched too). Product
+# lines that are one kind of device are here as well ("ipad" is a tablet); the brand they
+# imply comes from the brand aliases.
+CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "phones": (
+        "phone",
+        "mobile",
+        "smartphone",
+        "smart phone",
+        "cellphone",
+        "جوال",
+        "جوالات",
+        "هاتف",
+        "هواتف",
+        "موبايل",
+        "موبايلات",
+        "تلفون",
+        "تليفون",
+        "فون",
+    ),
+    "iphones": ("iphone", "ايفون", "ايفونات", "اي فون"),
+    "android-phones": (
+        "android",
+        "android phone",
+        "اندرويد",
+        "جوال اندرويد",
+        "galaxy s",
+        "pixel",
+        "بكسل",
+        "redmi",
+        "ريدمي",
+    ),
+    "laptops": (
         "laptop",
         "notebook",
         "لابتوب",
         "لابتوبات",
+        "لاب توب",
         "حاسوب محمول",
         "كمبيوتر محمول",
-        "لاب توب",
-    ],
-    "phones": ["phone", "mobile", "smartphone", "جوال", "جوالات", "هاتف", "موبايل", "تلفون"],
-    "headphones": ["headphone", "earbuds", "earphones", "headset", "سماعة", "سماعات", "ايربودز"],
-    "tablets": ["tablet", "ipad", "تابلت", "ايباد", "جهاز لوحي"],
-    "smartwatches": ["smartwatch", "watch", "ساعة", "ساعات"],
-    "tvs": ["tv", "television", "تلفزيون", "شاشة", "تلفاز"],
-    "cameras": ["camera", "كاميرا", "كاميرات"],
-    "speakers": ["speaker", "سماعة خارجية", "مكبر صوت", "سبيكر"],
-    "gaming": ["console", "playstation", "ps5", "xbox", "nintendo", "بلايستيشن", "العاب", "ألعاب"],
-    "power-banks": ["power bank", "powerbank", "باور بانك", "شاحن متنقل"],
-    "chargers": ["charger", "شاحن"],
-    "gaming-laptops": ["gaming laptop", "لابتوب ألعاب", "لابتوب العاب"],
+        "حاسب محمول",
+        "macbook",
+        "ماك بوك",
+        "ماكبوك",
+        "surface laptop",
+        "thinkpad",
+        "ثينك باد",
+        "ثنك باد",
+        "ideapad",
+        "zenbook",
+        "vivobook",
+        "xps",
+        "computer",
+        "pc",
+        "كمبيوتر",
+    ),
+    "gaming-laptops": (
+        "gaming laptop",
+        "gaming notebook",
+        "لابتوب العاب",
+        "لابتوب قيمنق",
+        "لابتوب جيمنج",
+        "لابتوب gaming",
+        "laptop gaming",
+        "rog",
+        "legion",
+        "alienware",
+        "predator",
+        "nitro",
+        "نايترو",
+        "ليجن",
+        "omen",
+        "tuf gaming",
+    ),
+    "ultrabooks": ("ultrabook", "thin and light laptop", "الترابوك"),
+    "business-laptops": ("business laptop", "لابتوب اعمال", "elitebook", "latitude"),
+    "tablets": (
+        "tablet",
+        "تابلت",
+        "تابلیت",
+        "ايباد",
+        "ipad",
+        "جهاز لوحي",
+        "galaxy tab",
+        "matepad",
+        "لوحي",
+    ),
+    "headphones": (
+        "headphone",
+        "headphones",
+        "headset",
+        "earphone",
+        "سماعه",
+        "سماعات",
+        "سماعه راس",
+        "هيدفون",
+    ),
+    "wireless-earbuds": (
+        "earbud",
+        "earbuds",
+        "buds",
+        "airpods",
+        "ايربودز",
+        "اير بودز",
+        "سماعه بلوتوث",
+        "سماعات بلوتوث",
+        "سماعه لاسلكيه",
+        "سماعات لاسلكيه",
+        "in-ear",
+        "true wireless",
+        "galaxy buds",
+    ),
+    "over-ear-headphones": ("over-ear", "over ear", "on-ear", "سماعه راس", "سماعات راس"),
+    "speakers": (
+        "speaker",
+        "سبيكر",
+        "مكبر صوت",
+        "مكبرات صوت",
+        "سماعه خارجيه",
+        "سماعات خارجيه",
+        "soundbar",
+        "ساوندبار",
+        "ساوند بار",
+    ),
+    "smartwatches": (
+        "smartwatch",
+        "smart watch",
+        "watch",
+        "fitness tracker",
+        "fitness band",
+        "band",
+        "ساعه",
+        "ساعات",
+        "ساعه ذكيه",
+        "ساعات ذكيه",
+        "apple watch",
+        "galaxy watch",
+        "سوار رياضي",
+    ),
+    "tvs": (
+        "tv",
+        "tvs",
+        "television",
+        "تلفزيون",
+        "تلفزيونات",
+        "شاشه تلفزيون",
+        "تلفاز",
+        "smart tv",
+        "oled",
+        "اوليد",
+        "شاشه",
+        "شاشات",
+        "qled",
+    ),
+    "cameras": (
+        "camera",
+        "cameras",
+        "كاميرا",
+        "كاميرات",
+        "كامرا",
+        "mirrorless",
+        "action cam",
+        "gopro",
+        "جو برو",
+    ),
+    "gaming": ("gaming", "العاب", "قيمنق", "جيمنج"),
+    "consoles": (
+        "console",
+        "playstation",
+        "ps5",
+        "ps4",
+        "xbox",
+        "nintendo switch",
+        "بلايستيشن",
+        "بلاي ستيشن",
+        "سوني 5",
+        "اكس بوكس",
+        "اكسبوكس",
+        "نينتندو",
+        "سويتش",
+        "جهاز العاب",
+        "اجهزه العاب",
+    ),
+    "gaming-accessories": (
+        "controller",
+        "gamepad",
+        "joystick",
+        "يد تحكم",
+        "ذراع تحكم",
+        "جويستيك",
+        "دراع",
+        "gaming headset",
+        "gaming mouse",
+        "gaming keyboard",
+        "ماوس قيمنق",
+        "سماعه قيمنق",
+    ),
+    "accessories": ("accessory", "accessories", "اكسسوارات", "اكسسوار"),
+    "chargers": ("charger", "charging", "adapter", "شاحن", "شواحن", "راس شاحن", "magsafe"),
+    "power-banks": (
+        "power bank",
+        "powerbank",
+        "باور بانك",
+        "باوربانك",
+        "شاحن متنقل",
+        "بطاريه متنقله",
+        "شاحن محمول",
+    ),
+    "cables": ("cable", "cord", "wire", "كيبل", "كابل", "سلك", "وصله", "hdmi"),
+    "keyboards-mice": ("keyboard", "mouse", "mice", "كيبورد", "لوحه مفاتيح", "ماوس", "فاره"),
 }
 
 
-def normalise(text: str) -> str:
-    """Lower-case, Latin digits, Arabic letters unified (أ/إ/آ→ا, ى→ي, ة→ه), no tashkeel."""
-    text = _DIACRITICS.sub("", text.translate(DIGITS)).lower()
-    for source, target in (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ى", "ي"), ("ة", "ه")):
-        text = text.replace(source, target)
-    return " ".join(text.split())
-
-
-def _amount(number: str, thousands: str | None) -> Decimal | None:
-    cleaned = (
-        number.replace(",", "")
-        if number.count(",") and len(number.split(",")[-1]) == 3
-        else number.replace(",", ".")
-    )
+def _amount(number: str, multiplier: str | None) -> Decimal | None:
+    number = number.translate(DIGITS)
+    if number.count(",") and all(len(part) == 3 for part in number.split(",")[1:]):
+        cleaned = number.replace(",", "")  # 1,200
+    else:
+        cleaned = number.replace(",", ".")  # 1,5k
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
-    return value * 1000 if thousands else value
+    if multiplier:
+        value *= 1000
+    return value
 
 
-def budget(text: str) -> tuple[Decimal | None, Decimal | None]:
-    plain = text.translate(DIGITS)
-    match = _BETWEEN.search(plain)
+def _words_to_digits(plain: str) -> str:
+    """Amounts written in words become digits: "two thousand" → "2000", "الفين" → "2000"."""
+    for phrase, value in sorted(_AR_AMOUNTS.items(), key=lambda p: -len(p[0])):
+        # An amount in Arabic words is money ("لابتوب بالفين"): it keeps a currency cue.
+        plain = re.sub(rf"(?<!\w){_AR_CLITICS}{re.escape(phrase)}(?!\w)", f"{value} $", plain)
+
+    def english(match: re.Match[str]) -> str:
+        total = current = 0
+        for word in match.group(0).replace("-", " ").split():
+            if word in _EN_UNITS:
+                current += _EN_UNITS[word]
+            elif word == "hundred":
+                current = (current or 1) * 100
+            elif word in ("thousand", "grand"):
+                total += (current or 1) * 1000
+                current = 0
+        return str(total + current)
+
+    word = rf"(?:{'|'.join(_EN_UNITS)}|hundred|thousand|grand)"
+    return re.sub(rf"\b(?:an?\s+)?{word}(?:[\s-]+(?:and[\s-]+)?{word})*\b", english, plain)
+
+
+# Durations are not money either: "within 2 days", "up to 2 years warranty", "٣ ساعات".
+_DURATION = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
+    r"يوم|ايام|اسبوع|اسابيع|شهر|اشهر|شهور|سنه|سنين|سنوات|ساعه|ساعات|دقيقه|دقايق)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _masked(plain: str) -> str:
+    """`plain` with specs, durations and model numbers blanked out, so their digits are
+    not money."""
+    plain = _SPEC.sub(lambda m: " " * len(m.group(0)), plain)
+    plain = _DURATION.sub(lambda m: " " * len(m.group(0)), plain)
+    return _MODEL_NUMBER.sub(lambda m: " " * len(m.group(0)), plain)
+
+
+def budget(text: str) -> tuple[Decimal | None, Decimal | None, str]:
+    """(minimum, maximum, the text without its budget words and currencies), read from
+    `normalise(text)` with amounts in words turned into digits."""
+    plain = _words_to_digits(normalise(text))
+    masked = _masked(plain)  # same length as `plain`: spans carry over
+    match = _RANGE.search(masked)
     if match:
-        low, high = _amount(match.group(1), match.group(2)), _amount(match.group(3), match.group(4))
-        if low is not None and high is not None:
-            return (min(low, high), max(low, high))
-    high_match, low_match = _MAX.search(plain), _MIN.search(plain)
+        low = _amount(match.group(1), match.group(2))
+        high = _amount(match.group(3), match.group(4))
+        cued = _has_money_cue(match.group(0)) or bool(_RANGE_START_RE.match(match.group(0)))
+        plausible = low is not None and high is not None and low != high
+        if plausible and ((cued and max(low, high) >= 20) or min(low, high) >= 20):
+            return min(low, high), max(low, high), _cut(plain, [match.span()])
+    high_match = _first(_MAX.search(masked), _MAX_AFTER.search(masked))
+    low_match = _first(_MIN.search(masked), _MIN_AFTER.search(masked))
+    overlap = high_match and low_match and low_match.start() < high_match.end()
+    if overlap and low_match.end() > high_match.start():
+        low_match = None  # "not more than 500" is one maximum, not also a minimum
     high = _amount(high_match.group(1), high_match.group(2)) if high_match else None
     low = _amount(low_match.group(1), low_match.group(2)) if low_match else None
-    return low, high
+    if high is not None or low is not None:
+        spans = [m.span() for m in (high_match, low_match) if m]
+        return low, high, _cut(plain, spans)
+    bare = _BARE_PRICE.search(masked)
+    if bare:
+        number, multiplier = (bare.group(1), bare.group(2)) if bare.group(1) else bare.group(3, 4)
+        value = _amount(number, multiplier)
+        if value is not None and value >= 5:
+            return None, value, _cut(plain, [bare.span()])
+    return None, None, _cut(plain, [])
+
+
+def _first(*matches: re.Match[str] | None) -> re.Match[str] | None:
+    found = [m for m in matches if m is not None]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
+def _cut(plain: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        plain = plain[:start] + " " + plain[end:]
+    return " ".join(CURRENCY.sub(" ", plain).split())
+
+
+_RANGE_START_RE = re.compile(rf"(?:{_RANGE_START})\s", re.IGNORECASE)
+
+
+def _has_money_cue(phrase: str) -> bool:
+    return bool(CURRENCY.search(phrase)) or bool(re.search(r"\dk\b|الف|thousand", phrase))
+
+
+def specs(text: str) -> dict[str, str]:
+    """Specs the text asks for, by kind: {"storage": "256gb", "screen": "65inch", ...}."""
+    found: dict[str, str] = {}
+    for match in _SPEC.finditer(normalise(text)):
+        unit = match.group(2).lower()
+        for kind, pattern in _SPEC_UNITS.items():
+            if re.fullmatch(pattern, unit, re.IGNORECASE):
+                key = "ram" if kind == "storage" and match.group(3) else kind
+                found.setdefault(key, f"{match.group(1)}{unit}")
+                break
+    return found
 
 
 def order_number(text: str) -> str | None:
-    prefix = re.escape(settings.ORDER_NUMBER_PREFIX)
-    match = re.search(rf"\b{prefix}-\d{{8}}-\d{{3,6}}\b", text.translate(DIGITS), re.IGNORECASE)
-    return match.group(0).upper() if match else None
+    from orders.services import order_number_find
+
+    return order_number_find(text)
 
 
 def quantity(text: str) -> int | None:
-    plain = text.translate(DIGITS)
+    plain = normalise(text)
     match = _QUANTITY.search(plain)
     if match:
         return int(match.group(1) or match.group(2))
+    match = _ADD_QUANTITY.search(plain)
+    if match:
+        return int(match.group(1))
     for word, value in _WORD_QUANTITY.items():
-        if re.search(rf"(?<!\w){word}(?!\w)", plain.lower()):
+        # "two thousand" is an amount, not a count.
+        if re.search(rf"(?<!\w){word}(?!\w)(?!\s+(?:hundred|thousand|grand|الاف|الف|ميه))", plain):
             return value
     return None
 
 
-@lru_cache(maxsize=1)
-def _catalog_names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+# --- brands and categories ----------------------------------------------------------------
+NAMES_TTL_SECONDS = 60.0  # brand, alias and category edits reach the parser within this
+_names_cache: tuple[float, tuple[Any, Any]] | None = None
+_FOR_CLITICS = ("ل", "لل")  # "شاحن للايفون": the product is for an iPhone
+
+
+def _names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """(brand names, category words) as (normalised phrase, slug), longest first; read
+    from the catalogue (names, aliases, category names and synonyms) once a minute."""
+    global _names_cache
+    now = time.monotonic()
+    if _names_cache is not None and now - _names_cache[0] < NAMES_TTL_SECONDS:
+        return _names_cache[1]
     from brandkit.models import Brand
+    from brandkit.selectors import brand_alias_list
     from inventory.models import Category
 
-    brands = tuple(
+    brands = [
         (normalise(name), b.slug)
-        for b in Brand.objects.all()
+        for b in Brand.objects.filter(active=True)
         for name in (b.name_en, b.name_ar)
         if name
-    )
+    ]
+    brands += [(normalise(alias), slug) for alias, slug, _kind in brand_alias_list()]
     categories = [
         (normalise(name), c.slug)
         for c in Category.objects.all()
@@ -141,33 +596,165 @@ def _catalog_names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str]
     ]
     slugs = {slug for _, slug in categories}
     categories += [
-        (normalise(s), slug)
+        (normalise(word), slug)
         for slug, words in CATEGORY_SYNONYMS.items()
         if slug in slugs
-        for s in words
+        for word in words
     ]
-    # Longest names first, so "gaming laptops" wins over "laptops".
-    return (
-        tuple(sorted(brands, key=lambda p: -len(p[0]))),
-        tuple(sorted(categories, key=lambda p: -len(p[0]))),
+    value = (
+        tuple(sorted(set(brands), key=lambda p: (-len(p[0]), p))),
+        tuple(sorted(set(categories), key=lambda p: (-len(p[0]), p))),
     )
+    _names_cache = (now, value)
+    return value
 
 
 def catalog_cache_clear() -> None:
-    _catalog_names.cache_clear()
+    global _names_cache
+    _names_cache = None
 
 
-def _find(names: tuple[tuple[str, str], ...], text: str) -> str | None:
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    slug: str
+    phrase: str
+    role: str  # "own": what the product is; "for": what it is for; "with": a feature
+    arabic: bool
+
+
+def _roles(plain: str) -> list[tuple[int, str]]:
+    """(position, role) of every clause marker, in text order."""
+    padded = f" {plain} "
+    marks = [(m.start(), "for") for m in _FOR.finditer(padded)]
+    marks += [(m.start(), "with") for m in _WITH.finditer(padded)]
+    return sorted(marks)
+
+
+def _find_all(names: tuple[tuple[str, str], ...], plain: str) -> list[_Found]:
+    """Every name in `plain` (longest phrase first at a place; a misspelt Latin word
+    matches a name it is close to), in text order, with its role in the phrase."""
+    marks = _roles(plain)
+    found: list[_Found] = []
+    taken: list[tuple[int, int]] = []
+
+    def role_at(start: int, clitic: str) -> str:
+        if clitic in _FOR_CLITICS:
+            return "for"
+        if clitic in ("ب", "بال"):
+            return "with"
+        preceding = [role for position, role in marks if position < start]
+        return preceding[-1] if preceding else "own"
+
     for name, slug in names:
-        if len(name) >= 2 and re.search(rf"(?<!\w){re.escape(name)}s?(?!\w)", text):
-            return slug
+        if len(name) < 2:
+            continue
+        arabic = "\u0600" <= name[0] <= "\u06ff"
+        prefix = f"({_AR_CLITICS})" if arabic else "()"
+        suffix = _AR_SUFFIXES if arabic else r"(?:s|es)?"
+        pattern = rf"(?<!\w){prefix}({re.escape(name)}){suffix}(?!\w)"
+        for match in re.finditer(pattern, plain):
+            start, end = match.span(2)
+            if any(start < t_end and end > t_start for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            found.append(_Found(start, slug, name, role_at(start, match.group(1)), arabic))
+    single = {name: slug for name, slug in names if name.isascii() and " " not in name}
+    for match in re.finditer(r"[a-z]{4,}", plain):
+        start, end = match.span()
+        if match.group(0) in _known_words() or any(
+            start < t_end and end > t_start for t_start, t_end in taken
+        ):
+            continue
+        close = [
+            n
+            for n in single
+            if n[0] == match.group(0)[0]
+            and abs(len(n) - (end - start)) <= 2
+            and SequenceMatcher(None, n, match.group(0)).ratio() >= _FUZZY_MIN
+        ]
+        if close:
+            name = max(close, key=lambda n: SequenceMatcher(None, n, match.group(0)).ratio())
+            taken.append((start, end))
+            found.append(_Found(start, single[name], name, role_at(start, ""), False))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _known_words() -> frozenset[str]:
+    """Words that are a name or category word themselves: never "corrected" to another
+    ("gaming" is not a misspelt "garmin")."""
+    return _words_of(_catalog_names())
+
+
+@lru_cache(maxsize=2)
+def _words_of(names: tuple[tuple[tuple[str, str], ...], ...]) -> frozenset[str]:
+    return frozenset(word for group in names for name, _slug in group for word in name.split())
+
+
+def _catalog_names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    try:
+        return _names()
+    except DatabaseError:  # no tables yet (before migrate): rules without names
+        return (), ()
+
+
+def brands_named(text: str) -> tuple[list[str], list[str]]:
+    """(brands the product must be of, brands named only as what it is for)."""
+    limits: list[str] = []
+    targets: list[str] = []
+    for found in _find_all(_catalog_names()[0], normalise(text)):
+        bucket = targets if found.role == "for" else limits
+        if found.slug not in bucket:
+            bucket.append(found.slug)
+    return limits, targets
+
+
+def category_hint(text: str) -> str | None:
+    """The product type the text names: the head of its phrase, before any "for …" or
+    "with …" ("5g phone with a good camera" is a phone, "cable for ps5" a cable). English
+    puts the head last ("iphone charger"), Arabic first ("شاحن ايفون"). None when the
+    words name no product type (a type named only as a feature, "something to keep my
+    phone alive", is not what is asked for)."""
+    found = _find_all(_catalog_names()[1], normalise(text))
+    # "600 max for a tablet": with nothing before it, what follows "for" is the product.
+    own = [f for f in found if f.role == "own"] or [f for f in found if f.role == "for"]
+    if not own:
+        return None
+    return (own[0] if own[0].arabic else own[-1]).slug
+
+
+_COMPARE_WORDS = re.compile(
+    r"\b(?:compare|comparison|difference between|vs|versus)\b|قارن|مقارنه|الفرق بين|ولا احسن",
+    re.IGNORECASE,
+)
+_COMPARE_SPLIT = re.compile(
+    r"\s+(?:and|vs\.?|versus|or|with|against|و|مع|او|ولا)\s+|,|،|\s+vs\.?\s+", re.IGNORECASE
+)
+
+
+def compared(text: str) -> list[str]:
+    """The products a comparison names: "compare iphone 15 and galaxy s24" → two parts."""
+    plain = normalise(text)
+    if not _COMPARE_WORDS.search(plain):
+        return []
+    pieces = _COMPARE_SPLIT.split(f" {plain} ")
+    parts = [" ".join(_COMPARE_WORDS.sub(" ", p).split()).strip(" ?؟.") for p in pieces]
+    parts = [p for p in parts if p]
+    return parts[:3] if len(parts) >= 2 else []
+
+
+def language_named(text: str) -> str | None:
+    if _LANG_AR.search(text):
+        return "ar"
+    if _LANG_EN.search(text):
+        return "en"
     return None
 
 
 def extract(text: str) -> dict[str, Any]:
-    """Every slot the rules can read from `text`."""
+    """Every slot the rules can read from `text` (a key is absent when not said)."""
     slots: dict[str, Any] = {}
-    low, high = budget(text)
+    low, high, _rest = budget(text)
     if low is not None:
         slots["budget_min"] = low
     if high is not None:
@@ -181,22 +768,31 @@ def extract(text: str) -> dict[str, Any]:
     count = quantity(text)
     if count:
         slots["quantity"] = count
+    whole = normalise(text).strip(" .!")
+    if whole.isdecimal() and len(whole) <= 6:
+        slots["number"] = int(whole)  # the whole message is a number: an answer ("2")
+    elif whole in _WORD_QUANTITY:
+        slots["number"] = _WORD_QUANTITY[whole]
     sku = _SKU.search(text)
     if sku and not number:
         slots["product_ref"] = sku.group(0)
-    if _LANG_AR.search(text):
-        slots["language"] = "ar"
-    elif _LANG_EN.search(text):
-        slots["language"] = "en"
-    plain = normalise(text)
-    try:
-        brands, categories = _catalog_names()
-    except Exception:  # noqa: BLE001 - no database (e.g. before migrate): rules without names
-        brands, categories = (), ()
-    brand = _find(brands, plain)
-    if brand:
-        slots["brand"] = brand
-    category = _find(categories, plain)
+    named = language_named(text)
+    if named:
+        slots["language"] = named
+    parts = compared(text)
+    if parts:
+        slots["compared"] = parts
+    wanted = specs(text)
+    if wanted:
+        slots["specs"] = wanted
+    limits, targets = brands_named(text)
+    if limits:
+        slots["brand"] = limits[0]
+        if len(limits) > 1:
+            slots["brands"] = limits
+    if targets:
+        slots["brand_for"] = targets[0]
+    category = category_hint(text)
     if category:
         slots["category"] = category
     return slots

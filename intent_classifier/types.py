@@ -19,6 +19,12 @@ class IntentName(StrEnum):
     SEARCH = "search"
     BUDGET = "budget"
     BRAND = "brand"
+    BRANDS = "brands"  # the list of brands on sale
+    DEALS = "deals"
+    MORE_MENU = "more_menu"  # every option as one list
+    STORE_INFO = "store_info"  # opening hours, address, contact (from the site config)
+    SHIPPING_INFO = "shipping_info"  # delivery options and prices
+    PAYMENT_INFO = "payment_info"  # payment options
     COMPARE = "compare"
     RECOMMEND = "recommend"
     SIMILAR = "similar"
@@ -45,6 +51,13 @@ class IntentName(StrEnum):
     UNKNOWN = "unknown"
 
 
+# Intents only a whole-message command names ("options", "opening hours"): the classifier
+# never predicts them (their questions, "what are your opening hours?", are FAQs).
+COMMAND_ONLY = frozenset(
+    {IntentName.MORE_MENU, IntentName.STORE_INFO, IntentName.SHIPPING_INFO, IntentName.PAYMENT_INFO}
+)
+
+
 class Slots(TypedDict, total=False):
     """What the rules (and the LLM) read from the text; a key is absent when not said."""
 
@@ -54,10 +67,15 @@ class Slots(TypedDict, total=False):
     budget_max: Decimal
     currency: str  # as written: "$", "SAR", "ريال", …
     quantity: int
+    number: int  # the whole message is a number ("2", "ثنتين"): an answer to a question
     product_ref: str  # a SKU or the product words the customer named
     order_number: str  # ORDER_NUMBER_PREFIX-YYYYMMDD-NNNN, upper case
     language: Literal["en", "ar"]
     query: str  # the text to search products with
+    brands: list[str]  # every brand the product may be of, when more than one is named
+    brand_for: str  # a brand named as what the product is for ("charger for iphone")
+    specs: dict[str, str]  # storage, ram, screen, ... as asked ("256gb", "65inch")
+    compared: list[str]  # the products a comparison names, as written
 
 
 class ClassifyContext(TypedDict, total=False):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -137,7 +139,31 @@ def order_number_next(*, day: date | None = None) -> str:
         OrderSequence.objects.get_or_create(day=day)
         OrderSequence.objects.filter(day=day).update(last_value=F("last_value") + 1)
         value = OrderSequence.objects.get(day=day).last_value
+    return order_number_format(day=day, value=value)
+
+
+def order_number_format(*, day: date, value: int) -> str:
     return f"{settings.ORDER_NUMBER_PREFIX}-{day:%Y%m%d}-{value:04d}"
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+@cache
+def _order_number_pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![\w-]){re.escape(prefix)}[\s#-]*(\d{{8}})[\s-]*(\d{{1,6}})(?!\d)", re.IGNORECASE
+    )
+
+
+def order_number_find(text: str) -> str | None:
+    """The order number a customer typed, in its canonical form, or None. The one reader
+    of what `order_number_next` writes: case, spaces or a missing dash, Arabic-Indic digits
+    and a short sequence ("ord 20260101 42") all read as `ORD-20260101-0042`."""
+    match = _order_number_pattern(settings.ORDER_NUMBER_PREFIX).search(text.translate(_DIGITS))
+    if not match:
+        return None
+    return f"{settings.ORDER_NUMBER_PREFIX}-{match.group(1)}-{int(match.group(2)):04d}"
 
 
 # --- Placing and moving orders ------------------------------------------------------------

@@ -1,45 +1,72 @@
-"""Arabic query normalisation shared by product and FAQ search.
+"""The one text normaliser: how customer text is made comparable, for classification,
+slot reading, product search and FAQ matching alike.
 
-Customers write Gulf/Levantine dialect ("ابغى جوال", "وين طلبي"); the encoder and the
-catalog speak Modern Standard Arabic. A small map of very common dialect words to their
-MSA equivalent, orthographic normalisation (alef forms, taa marbuta, alef maqsura,
-diacritics) and a light prefix/suffix stemmer for the lexical legs close most of the gap.
+Customers write Gulf, Egyptian and Levantine dialect ("ابغى جوال", "عايز لابتوب", "وين
+طلبي"), Arabic-Indic digits, several spellings of one letter (أ/إ/آ/ا, ة/ه, ى/ي),
+tashkeel and elongation ("شكراااا", "heyyy"); the encoder and the catalog speak Modern
+Standard Arabic. Two views of a text:
+- `normalise(text)`: for matching words (slots, commands, lexical legs): lower case, Latin
+  digits, one form per letter, no tashkeel or tatweel, elongation collapsed;
+- `encoder_text(text)`: for the sentence encoder: lower case, Latin digits, and common
+  dialect words replaced by their MSA equivalent (other words keep their spelling, which
+  the encoder knows best).
+It lives in `recos` (the lowest layer that needs it: the indexes tokenise with it);
+`intent_classifier.understand` applies it once per message for everyone above.
 """
 
 from __future__ import annotations
 
 import re
 
-_DIACRITICS = re.compile(r"[\u064B-\u0652\u0640]")
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
+_DIACRITICS = re.compile(r"[\u064B-\u0652\u0640\u0670]")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")  # letters only: "1000" stays
+_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"\w\w+")
 
-# Everyday dialect words → MSA. Only unambiguous, shop-relevant words: a wrong mapping
-# would move good queries away from their meaning.
-DIALECT_TO_MSA = {
+
+def normalise(text: str) -> str:
+    """Lower case, Latin digits, one Arabic letter form, no tashkeel, "heyyy" → "hey"."""
+    text = _DIACRITICS.sub("", text.translate(DIGITS)).lower().translate(_LETTERS)
+    return " ".join(_ELONGATED.sub(r"\1", text).split())
+
+
+# Everyday dialect words (Gulf, Egyptian, Levantine) → MSA, keyed in `normalise`d spelling.
+# Only unambiguous words: a wrong mapping would move good queries away from their meaning.
+_DIALECT = {
     "ابغى": "أريد",
     "ابغي": "أريد",
-    "أبغى": "أريد",
+    "ابغا": "أريد",
     "ابي": "أريد",
-    "أبي": "أريد",
     "ابا": "أريد",
     "ودي": "أريد",
+    "عايز": "أريد",
+    "عاوز": "أريد",
+    "عايزه": "أريد",
+    "بدي": "أريد",
+    "بدنا": "نريد",
     "ممكن": "هل يمكن",
     "وين": "أين",
+    "فين": "أين",
     "الحين": "الآن",
+    "دلوقتي": "الآن",
+    "هلق": "الآن",
     "ايش": "ما",
-    "إيش": "ما",
     "وش": "ما",
     "شو": "ما",
     "شي": "شيء",
+    "حاجه": "شيء",
     "شلون": "كيف",
     "ليش": "لماذا",
+    "ليه": "لماذا",
+    "امتى": "متى",
     "مو": "ليس",
+    "مش": "ليس",
     "اللي": "الذي",
     "كاش": "نقدا",
     "فلوس": "المبلغ",
     "فلوسي": "المبلغ",
     "اقدر": "أستطيع",
-    "أقدر": "أستطيع",
     "تقدرون": "تستطيعون",
     "يشتغل": "يعمل",
     "خربان": "معطل",
@@ -48,29 +75,37 @@ DIALECT_TO_MSA = {
     "يوصل": "يصل",
     "يوصلني": "يصلني",
     "ثاني": "آخر",
+    "تاني": "آخر",
     "محل": "متجر",
     "المحل": "المتجر",
     "جوال": "هاتف",
     "جوالي": "هاتفي",
     "موبايل": "هاتف",
-    "كفالة": "ضمان",
+    "كفاله": "ضمان",
+    "كده": "هكذا",
+    "هيك": "هكذا",
+    "كتير": "كثير",
+    "وايد": "كثير",
+    "هاد": "هذا",
+    "هادا": "هذا",
+    "ده": "هذا",
+    "هذي": "هذه",
+    "عشان": "لأجل",
+    "علشان": "لأجل",
+    "مره": "مرة",
+    "زين": "جيد",
+    "حلو": "جيد",
 }
+
+
+def encoder_text(text: str) -> str:
+    """The text as the sentence encoder sees it (see the module docstring)."""
+    words = text.translate(DIGITS).lower().split()
+    return " ".join(_DIALECT.get(normalise(word), word) for word in words)
+
 
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("ات", "ون", "ين", "ها", "هم", "نا", "كم", "ه", "ي")
-
-
-def query_normalise(text: str, language: str) -> str:
-    """The query as the encoder should see it: Arabic dialect words replaced by MSA."""
-    if language != "ar":
-        return text
-    return " ".join(DIALECT_TO_MSA.get(word, word) for word in text.split())
-
-
-def _orthography(text: str) -> str:
-    text = _DIACRITICS.sub("", text.lower())
-    text = re.sub("[أإآ]", "ا", text)
-    return text.replace("ة", "ه").replace("ى", "ي")
 
 
 def _stem(word: str) -> str:
@@ -87,4 +122,21 @@ def _stem(word: str) -> str:
 def stemmed_tokens(text: str) -> list[str]:
     """Lexical tokens with Arabic orthography normalised and light stemming (English
     words pass through lower-cased)."""
-    return [_stem(word) for word in _WORD.findall(_orthography(text))]
+    return [_stem(word) for word in _WORD.findall(normalise(text))]
+
+
+# Words that carry no topic: what is left of a question without them says what it is about.
+_STOPWORD_TEXT = """
+a an the i me my you your we our it its is are was be do does did can could will would
+should have has had to of for in on at by with and or if what how when where why which who
+there this that these those any some please pls hi hello u ur im
+هل كيف متى وين اين فين ليش لماذا ماذا ايش وش شو كم ما من في على عن الى إلى مع او أو و
+انا أنا انت أنت احنا نحن هو هي هذا هذه ذلك اللي الذي التي عندكم عندك فيه ممكن اقدر ابي
+ابغى ابغي أبي أريد اريد بدي عايز لو يا شي شيء
+"""
+STOPWORDS = frozenset(normalise(word) for word in _STOPWORD_TEXT.split())
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of the words of `text` that say what it is about (no stopwords)."""
+    return {stem for stem in stemmed_tokens(text) if stem not in STOPWORDS}

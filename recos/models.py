@@ -31,14 +31,18 @@ class ProductEmbedding(EmbeddingBase):
 
 
 class FAQEmbedding(EmbeddingBase):
-    """Both languages of an FAQ are embedded: `language` says which question text this is."""
+    """One wording of an FAQ: its question in one language (`text_key` "question") or one
+    of its paraphrase variants (`text_key` "v<variant id>")."""
 
     faq = models.ForeignKey("helpdesk.FAQ", related_name="embeddings", on_delete=models.CASCADE)
     language = models.CharField(max_length=2)
+    text_key = models.CharField(max_length=24, default="question")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["faq", "language"], name="faq_embedding_per_language")
+            models.UniqueConstraint(
+                fields=["faq", "language", "text_key"], name="faq_embedding_per_wording"
+            )
         ]
 
     def __str__(self) -> str:

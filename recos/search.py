@@ -1,11 +1,16 @@
-"""Product search: dense cosine over the in-memory index, fused (reciprocal-rank fusion)
+"""Product search and its policy.
+
+Retrieval (`recommend`): dense cosine over the in-memory index, fused (reciprocal rank)
 with a lexical BM25 leg for SKUs, model numbers and brand names; filters on category,
-brand, price and stock are a bitmap the exact faiss scan skips rows by, before ranking."""
+brand, price and stock are a bitmap the exact faiss scan skips rows by, before ranking.
+Policy (`product_search`): price and brand limits are hard, the category the words name
+is a boost, and when nothing meets the limits the nearest products beyond them come back
+with the limit that was broken, so the customer is told instead of misled."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import faiss
@@ -17,7 +22,7 @@ from inventory.models import Category, Product
 
 from . import index
 from .encoders import get_encoder
-from .language import query_normalise
+from .language import encoder_text, normalise
 
 RRF_K = 60
 CANDIDATES = 100
@@ -32,6 +37,7 @@ class SearchFilters:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     in_stock: bool = False
+    brand_slugs: tuple[str, ...] = ()  # any of these brands (with brand_slug: all of them)
 
 
 @dataclass(frozen=True)
@@ -62,12 +68,12 @@ def filters_mask(matrix: index.ProductMatrix, filters: SearchFilters) -> np.ndar
         if category_id is None:
             return np.zeros_like(mask)
         mask &= (matrix.category == category_id) | (matrix.parent_category == category_id)
-    if filters.brand_slug:
-        brand_id = Brand.objects.filter(slug=filters.brand_slug).values_list("pk", flat=True)
-        brand_id = brand_id.first()
-        if brand_id is None:
+    brands = {filters.brand_slug} if filters.brand_slug else set(filters.brand_slugs)
+    if brands:
+        brand_ids = list(Brand.objects.filter(slug__in=brands).values_list("pk", flat=True))
+        if not brand_ids:
             return np.zeros_like(mask)
-        mask &= matrix.brand == brand_id
+        mask &= np.isin(matrix.brand, brand_ids)
     return mask
 
 
@@ -145,7 +151,6 @@ def recommend(
     distance threshold are dropped (nonsense finds nothing); lexical hits count where the
     dense leg agrees, and strong lexical hits (SKU, model number) always count."""
     k = k or settings.RECOS_TOPK
-    filters = filters or SearchFilters()
     query = query.strip()
     if not query:
         return []
@@ -153,8 +158,20 @@ def recommend(
     matrix = index.products.get(encoder.name)
     if not len(matrix.ids):
         return []
+    vector = encoder.encode([encoder_text(query)])[0]
+    return _ranked(matrix, vector, query, filters or SearchFilters(), language, k)
+
+
+def _ranked(
+    matrix: index.ProductMatrix,
+    vector: np.ndarray,
+    query: str,
+    filters: SearchFilters,
+    language: str,
+    k: int,
+) -> list[Hit]:
+    """Dense and lexical legs within `filters`, fused by reciprocal rank."""
     mask = filters_mask(matrix, filters)
-    vector = encoder.encode([query_normalise(query, language)])[0]
     dense = _dense(matrix, vector, mask, distance_threshold(language))
     lexical, strong = _lexical(matrix, query, mask)
     distances = dict(dense)
@@ -174,6 +191,251 @@ def recommend(
         if int(matrix.ids[p]) in found
     ]
     return hits[:k]
+
+
+# --- the search policy ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a customer asked for: words, hard limits (price, brands) and a soft hint (the
+    product type the words name)."""
+
+    query: str
+    language: str = "en"
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    brand_slugs: tuple[str, ...] = ()
+    category_slug: str | None = None  # a boost: never excludes what the words name
+    limit: int = 30
+
+    @property
+    def limits(self) -> SearchFilters:
+        return SearchFilters(
+            price_min=self.price_min, price_max=self.price_max, brand_slugs=self.brand_slugs
+        )
+
+
+class LimitBroken:
+    PRICE_MAX = "price_max"
+    PRICE_MIN = "price_min"
+    BRAND = "brand"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """`products` all meet the request's limits. When none does, `nearest` holds the
+    closest products beyond the limit named by `broken` (cheapest first over a maximum,
+    dearest first under a minimum), so the customer is told why and what is closest."""
+
+    products: list[Product]
+    nearest: list[Product] = field(default_factory=list)
+    broken: str = ""
+
+
+def product_search(request: SearchRequest) -> SearchResult:
+    """Products for a customer's request: price and brand limits are hard filters; the
+    type the words name comes first and, when nothing of that type meets the limits, the
+    nearest of that type beyond them is offered (never other types under the limit's
+    heading); dense and lexical legs are fused; words that find nothing with no limit
+    (nonsense) find nothing. In-stock products come first."""
+    words = request.query.strip()
+    vector = get_encoder().encode([encoder_text(words)])[0] if words else None
+    if vector is not None and not request.category_slug:
+        # No product type named: what the customer wants it for may say ("something to
+        # listen to music while running" → earbuds).
+        request = replace(request, category_slug=use_case_category(vector))
+    result = _policy(request, vector)
+    if request.category_slug and not (result.products or result.nearest):
+        # The type hint matched nothing at all: the words alone decide.
+        result = _policy(replace(request, category_slug=None), vector)
+    return result
+
+
+def _policy(request: SearchRequest, vector: np.ndarray | None) -> SearchResult:
+    found = _search(request, request.limits, vector)
+    if found:
+        return SearchResult(found)
+    if request.brand_slugs:
+        nearest = _search(request, replace(request.limits, brand_slugs=()), vector)
+        if nearest:
+            return SearchResult([], nearest, LimitBroken.BRAND)
+    if request.price_min is None and request.price_max is None:
+        return SearchResult([])
+    nearest = _search(request, SearchFilters(brand_slugs=request.brand_slugs), vector)
+    if request.price_max is not None:
+        above = sorted((p for p in nearest if p.price > request.price_max), key=lambda p: p.price)
+        if above:
+            return SearchResult([], above, LimitBroken.PRICE_MAX)
+    if request.price_min is not None:
+        below = sorted((p for p in nearest if p.price < request.price_min), key=lambda p: -p.price)
+        if below:
+            return SearchResult([], below, LimitBroken.PRICE_MIN)
+    return SearchResult([])
+
+
+def _search(
+    request: SearchRequest, filters: SearchFilters, vector: np.ndarray | None
+) -> list[Product]:
+    """The ranked products within `filters`; with a type hint, only when that type has
+    some (its products first, then the others the words found)."""
+    words = request.query.strip()
+    limited = filters.brand_slugs or filters.price_min is not None or filters.price_max is not None
+    if vector is None:
+        return _listing(filters, request.category_slug, request.limit)
+    matrix = index.products.get(get_encoder().name)
+    if not len(matrix.ids):
+        return []
+
+    def ranked(within: SearchFilters) -> list[Product]:
+        hits = _ranked(matrix, vector, words, within, request.language, request.limit)
+        return [h.product for h in hits]
+
+    products = ranked(filters)
+    if request.category_slug:
+        typed = replace(filters, category_slug=request.category_slug)
+        # The words name this type: its products, ranked by the words or, when the
+        # encoder placed none of them (a short or dialect word), all of them.
+        of_type = ranked(typed) or _listing(typed, request.category_slug, request.limit)
+        if not of_type:
+            return []
+        products = of_type + [p for p in products if p not in of_type]
+    elif not products and limited:
+        # "gift under $50", "acer nitro": the words found nothing, the limits are the ask.
+        products = _listing(filters, None, request.limit)
+    return _in_stock_first(products[: request.limit])
+
+
+# A request this close to a category's search terms names that category by its use.
+USE_CASE_DISTANCE = 0.72
+
+
+@dataclass(frozen=True)
+class CategoryProfiles:
+    slugs: list[str]
+    vectors: np.ndarray  # (n, d) float32, one row per category with search terms
+
+
+def _category_version(model_name: str) -> tuple:
+    return tuple(Category.objects.order_by("pk").values_list("pk", "active", "search_terms"))
+
+
+def _category_load(model_name: str) -> CategoryProfiles:
+    categories = [c for c in Category.objects.filter(active=True) if c.search_terms.strip()]
+    texts = [f"{c.name_en}. {c.name_ar}. {c.search_terms}" for c in categories]
+    vectors = get_encoder(model_name).encode(texts) if texts else np.zeros((0, 1), np.float32)
+    return CategoryProfiles([c.slug for c in categories], vectors)
+
+
+category_profiles: index.VersionedCache[CategoryProfiles] = index.VersionedCache(
+    _category_version, _category_load
+)
+
+
+def use_case_category(vector: np.ndarray) -> str | None:
+    """The category whose search terms (what customers use it for) are closest to the
+    request, if close enough; nonsense is far from every one of them."""
+    profiles = category_profiles.get(get_encoder().name)
+    if not profiles.slugs:
+        return None
+    distances = 1.0 - profiles.vectors @ vector
+    best = int(np.argmin(distances))
+    return profiles.slugs[best] if distances[best] <= USE_CASE_DISTANCE else None
+
+
+def _listing(filters: SearchFilters, category_slug: str | None, limit: int) -> list[Product]:
+    """Products within `filters` (and the category) when there are no words to rank by:
+    in stock first, then the best the budget buys."""
+    mask_filters = replace(filters, category_slug=category_slug or filters.category_slug)
+    matrix = index.products.get(get_encoder().name)
+    positions = np.nonzero(filters_mask(matrix, mask_filters))[0]
+    order = np.lexsort((-matrix.price[positions], ~matrix.in_stock[positions]))
+    best = [int(p) for p in positions[order][: limit * 2]]
+    current = _products_current(matrix, best, in_stock=False)
+    return [current[pk] for pk in (int(matrix.ids[p]) for p in best) if pk in current][:limit]
+
+
+def _in_stock_first(products: list[Product]) -> list[Product]:
+    return sorted(products, key=lambda p: p.stock <= 0)
+
+
+_WORD = re.compile(r"[\w-]+")
+_SQUASH = re.compile(r"[^\w]|_")
+_SPEC_WORD = re.compile(r"\d+(?:\.\d+)?(?:g|gb|tb|mb|mp|w|hz|k|mah|inch|in|m)", re.IGNORECASE)
+# Words that never glue to a model number ("the ps5" is "ps5", "hero 12" is "hero12").
+_FILLER = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "is",
+        "are",
+        "of",
+        "for",
+        "and",
+        "or",
+        "my",
+        "your",
+        "this",
+        "that",
+        "how",
+        "much",
+        "price",
+        "does",
+        "do",
+        "in",
+        "on",
+        "with",
+        "to",
+        "سعر",
+        "كم",
+        "هل",
+        "في",
+        "عندكم",
+        "عن",
+        "ال",
+    }
+)
+
+
+def product_named(query: str, language: str = "en") -> Product | None:
+    """The one product a text names by model ("is the galaxy s24 in stock?", "how much
+    is the ps5 slim", "hero 12 waterproof?"): among the best hits, one whose name or SKU
+    holds the text's model numbers (preferring the one naming most of its other words),
+    or None when the text names no model."""
+    words = [normalise(w) for w in _WORD.findall(query)]
+    # Letters with digits ("s24", "ps5", "wh-1000xm5") must all be in the name; a number
+    # alone counts glued to the word before it ("hero 12" → "hero12"), and is dropped when
+    # no product has it ("add 2 galaxy a15": "add2" names nothing).
+    strong: list[str] = []
+    glued: list[str] = []
+    for i, word in enumerate(words):
+        if not any(c.isdigit() for c in word):
+            continue
+        if _SPEC_WORD.fullmatch(word):
+            continue  # "5g", "256gb", "4k": a feature many products share, not a model
+        if not word.isdigit():
+            strong.append(_SQUASH.sub("", word))
+            continue
+        before = words[i - 1] if i and words[i - 1] not in _FILLER else ""
+        if before and not any(c.isdigit() for c in before):
+            glued.append(_SQUASH.sub("", before + word))
+    if not strong and not glued:
+        return None
+    others = [w for w in words if w not in _FILLER and len(w) >= 2 and not w.isdigit()]
+    best: tuple[int, Product] | None = None
+    for hit in recommend(query, language, k=10):
+        product = hit.product
+        haystack = _SQUASH.sub("", normalise(f"{product.sku} {product.name_en} {product.name_ar}"))
+        if not all(model in haystack for model in strong):
+            continue
+        numbers = sum(1 for model in glued if model in haystack)
+        if not strong and not numbers:
+            continue
+        # "ps5 slim", "iphone 15 256gb": of the products naming the model, the one naming
+        # most of the other words.
+        score = 2 * numbers + sum(1 for word in others if _SQUASH.sub("", word) in haystack)
+        if best is None or score > best[0]:
+            best = (score, product)
+    return best[1] if best else None
 
 
 def similar_to(product: Product, k: int | None = None, in_stock: bool = True) -> list[Hit]:

@@ -7,20 +7,34 @@ from inventory.selectors import product_get
 from message_bus.dto import Button, ReplyButtons
 from orders.exceptions import InvalidQuantity
 from orders.services import cart_add_item
+from recos.search import product_named
 
 from ..state_router import register
-from .base import State, StateResult, TurnContext
-from .show_cart import cart_notice
+from .base import DECLINE, State, StateResult, TurnContext
+from .common import cart_notice
 
 
 @register
 class AddToCartState(State):
-    """Adds one unit of `add:<sku>` and shows the cart."""
+    """Adds one unit of `add:<sku>` (or of the product typed text names) and shows the
+    cart."""
 
     name = "add_to_cart"
     prefixes = ("add",)
+    intents = ("add_to_cart",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
+        u = ctx.understanding
+        if u is not None and not ctx.payload:
+            # "add 2 iphone 15 to my cart": the product the words name by model; words
+            # that name no one product are a search the customer picks from.
+            named = product_named(u.query or u.text, ctx.language)
+            if named is None:
+                return DECLINE
+            quantity = int(u.slots.get("quantity") or 1)
+            if quantity > 1:
+                return StateResult(then="choose_quantity", then_payload=f"{named.sku}:{quantity}")
+            ctx.payload = named.sku
         product = product_get(sku=ctx.payload)
         menu = Button(id="menu", title=_("Main menu"))
         if product is None:

@@ -20,7 +20,7 @@ from message_bus.dto import OutboundMessage
 
 if TYPE_CHECKING:
     from conversation_log.models import Chat
-    from intent_classifier import Intent
+    from intent_classifier import Understanding
     from users.models import Customer
 
     from ..events import IncomingMessage
@@ -36,8 +36,8 @@ class TurnContext:
     data: dict[str, Any]
     # The payload after the id prefix of a pressed button/list row (`add:SKU-1` → "SKU-1").
     payload: str = ""
-    # The classified intent of free text (None for button presses).
-    intent: Intent | None = None
+    # What the customer's free text says (None for button presses and media).
+    understanding: Understanding | None = None
 
     @property
     def text(self) -> str:
@@ -49,8 +49,16 @@ class StateResult:
     messages: list[OutboundMessage] = field(default_factory=list)
     # The state that handles the customer's next free-text message; None keeps the current.
     next_state: str | None = None
-    # Hand the same turn to another state right away (e.g. add-to-cart → show cart).
+    # Hand the same turn to another state right away (e.g. add-to-cart → show cart),
+    # with this payload.
     then: str | None = None
+    then_payload: str = ""
+    # The state cannot use this text (a question typed mid-checkout, a search that finds
+    # nothing): the engine tries the next state the router offers.
+    declined: bool = False
+
+
+DECLINE = StateResult(declined=True)
 
 
 class State:
@@ -59,6 +67,9 @@ class State:
     name: ClassVar[str] = ""
     # Button/list id prefixes this state answers, e.g. ("add",) for `add:<sku>`.
     prefixes: ClassVar[tuple[str, ...]] = ()
+    # The intents (`intent_classifier.IntentName` values) this state serves: free text
+    # with one of them is routed here by `state_router`.
+    intents: ClassVar[tuple[str, ...]] = ()
     # While this is the chat's current state, free text / a shared location pin goes to it
     # first (a state that is collecting something: a name, an address, a quantity).
     accepts_text: ClassVar[bool] = False
@@ -66,3 +77,9 @@ class State:
 
     def handle(self, ctx: TurnContext) -> StateResult:
         raise NotImplementedError
+
+    def take_text(self, ctx: TurnContext) -> StateResult:
+        """Free text typed while this state is collecting something (`accepts_text`).
+        Return `DECLINE` for text that is not an answer to the question asked (a
+        question, a command): the engine then routes it like any other message."""
+        return DECLINE

@@ -6,8 +6,7 @@ from brandkit.models import Brand
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
-from .common import not_found
-from .search import search_remember
+from .common import not_found, search_remember
 
 
 @register
@@ -21,5 +20,5 @@ class BrandFilterState(State):
         brand = Brand.objects.filter(slug=ctx.payload).first() if ctx.payload else None
         if brand is None:
             return not_found(_("Sorry, I do not know that brand."))
-        search_remember(ctx, query="", brand=brand.slug)
+        search_remember(ctx, query="", brands=[brand.slug])
         return StateResult(then="search")

@@ -26,6 +26,7 @@ class BrandListState(State):
 
     name = "brands"
     prefixes = ("brands",)
+    intents = ("brands",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         page = page_number(ctx.payload)

@@ -22,6 +22,7 @@ class BrowseState(State):
 
     name = "browse"
     prefixes = ("browse", "cat")
+    intents = ("browse",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         slug, _sep, page_text = ctx.payload.partition(":")

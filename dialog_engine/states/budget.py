@@ -10,8 +10,7 @@ from orders.calculations import format_money
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
-from .common import to_decimal
-from .search import search_remember
+from .common import search_remember, to_decimal
 
 # Budget bands offered as list rows (the customer can also type "under 300").
 BANDS = ((0, 100), (100, 300), (300, 700), (700, 1500), (1500, None))

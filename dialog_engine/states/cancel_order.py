@@ -10,8 +10,7 @@ from orders.services import order_cancel
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
-from .common import menu_button, menu_reply
-from .order_status import status_label
+from .common import menu_button, menu_reply, status_label
 
 
 @register
@@ -22,6 +21,7 @@ class CancelOrderState(State):
 
     name = "cancel_order"
     prefixes = ("ocan",)
+    intents = ("cancel_order",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         confirmed = ctx.payload.startswith("yes:")

@@ -4,6 +4,7 @@ import uuid
 
 from django.utils.translation import gettext as _
 
+from intent_classifier.types import IntentName
 from inventory.exceptions import OutOfStock
 from inventory.selectors import product_get
 from message_bus.dto import Button, ListMessage, LocationRequest, ReplyButtons, Row, Section, Text
@@ -16,10 +17,24 @@ from payments.models import PaymentOption
 from payments.selectors import payment_for_order, payment_option_list
 
 from ..state_router import register
-from .base import State, StateResult, TurnContext
-from .show_cart import cart_summary
+from .base import DECLINE, State, StateResult, TurnContext
+from .common import cart_summary
 
 NAME_MIN, NAME_MAX = 2, 120
+# Requests that are never a delivery name or address.
+_NOT_AN_ANSWER = frozenset(
+    {
+        IntentName.FAQ,
+        IntentName.HUMAN,
+        IntentName.SHOW_CART,
+        IntentName.MY_ORDERS,
+        IntentName.ORDER_STATUS,
+        IntentName.CANCEL_ORDER,
+        IntentName.HELP,
+        IntentName.COMPARE,
+        IntentName.FEEDBACK,
+    }
+)
 ADDRESS_MIN = 8
 
 
@@ -35,8 +50,24 @@ class CheckoutState(State):
 
     name = "checkout"
     prefixes = ("checkout",)
+    intents = ("checkout",)
     accepts_text = True
     accepts_location = True
+
+    def take_text(self, ctx: TurnContext) -> StateResult:
+        """The name or address asked for. A question or a request typed mid-step ("how
+        long does delivery take?", "talk to a person") is not an answer: it is declined,
+        answered by its own state, and the step goes on afterwards."""
+        flow = ctx.data.get("checkout") or {}
+        u = ctx.understanding
+        if not flow.get("key") or u is None:
+            return DECLINE
+        if u.question or "order_number" in u.slots:
+            return DECLINE
+        if u.confident and u.intent in _NOT_AN_ANSWER:
+            return DECLINE
+        ctx.payload = "answer"
+        return self.handle(ctx)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         flow = ctx.data.setdefault("checkout", {})
@@ -81,10 +112,22 @@ class CheckoutState(State):
         if action == "confirm":
             return self._confirm(ctx, flow)
         step = flow.get("step")
+        # Typed text (through take_text) or a shared pin answers the step; "checkout"
+        # typed again mid-flow only asks the step's question again.
+        answering = action == "answer" or ctx.event.kind == "location"
         if step == "name":
-            return self._name_given(ctx, flow)
+            return self._name_given(ctx, flow) if answering else self._ask_name()
         if step == "address":
-            return self._address_given(ctx, flow)
+            if answering:
+                return self._address_given(ctx, flow)
+            return StateResult(
+                messages=[
+                    LocationRequest(
+                        body=_("Please type the full delivery address or share a location pin.")
+                    )
+                ],
+                next_state=self.name,
+            )
         if step == "shipping":
             return self._ask_shipping(ctx)
         if step == "payment":

@@ -9,9 +9,8 @@ from orders.exceptions import InvalidQuantity
 from orders.services import cart_set_quantity
 
 from ..state_router import register
-from .base import State, StateResult, TurnContext
-from .common import product_missing, to_decimal
-from .show_cart import cart_notice
+from .base import DECLINE, State, StateResult, TurnContext
+from .common import cart_notice, product_missing
 
 QUANTITY_MAX = 20
 
@@ -25,18 +24,17 @@ class ChooseQuantityState(State):
     prefixes = ("qty",)
     accepts_text = True
 
+    def take_text(self, ctx: TurnContext) -> StateResult:
+        """A typed quantity for the product asked about; other words are a new request."""
+        sku = ctx.data.pop("qty_sku", "")
+        number = ctx.understanding.slots.get("number") if ctx.understanding else None
+        if not sku or number is None:
+            return DECLINE
+        ctx.payload = f"{sku}:{number}"
+        return self.handle(ctx)
+
     def handle(self, ctx: TurnContext) -> StateResult:
         sku, _sep, amount = ctx.payload.partition(":")
-        from .free_text import route_free_text, was_routed
-
-        if not ctx.event.is_reply and not was_routed(ctx):
-            # A typed answer: a number sets the quantity; other words are a new request.
-            sku = ctx.data.get("qty_sku", "")
-            number = to_decimal(ctx.text)
-            if not sku or number is None or number != int(number):
-                ctx.data.pop("qty_sku", None)
-                return route_free_text(ctx)
-            amount = str(int(number))
         product = product_get(sku=sku)
         if product is None:
             return product_missing()

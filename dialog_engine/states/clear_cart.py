@@ -17,6 +17,7 @@ class ClearCartState(State):
 
     name = "clear_cart"
     prefixes = ("clr",)
+    intents = ("clear_cart",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         if not cart_items(customer=ctx.customer):

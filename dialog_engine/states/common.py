@@ -1,5 +1,5 @@
-"""Building blocks the shopping states share: the standard buttons, product rows and
-cards, budget parsing and the product search with its fallback.
+"""Building blocks the states share: the standard buttons and main menu, product rows and
+lists, paging. States never import each other; what two of them need lives here.
 
 Not a state: it registers nothing. Every string is gettext, so the engine's language
 override makes them Arabic for Arabic speakers.
@@ -8,7 +8,6 @@ override makes them Arabic for Arabic speakers.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -17,34 +16,22 @@ from django.utils.translation import gettext as _
 
 from message_bus.dto import Button, ListMessage, ReplyButtons, Row, Section
 from orders.calculations import format_money
+from orders.models import OrderStatus
+from orders.selectors import cart_items, cart_totals
+from site_config.selectors import site_config_get
 
 from .base import StateResult
 
 if TYPE_CHECKING:
     from inventory.models import Product
 
+    from .base import TurnContext
+
 
 logger = logging.getLogger(__name__)
 
 # A list carries 10 rows: nine results and a "More" row.
 PAGE_SIZE = 9
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٫", "0123456789.")
-_NUMBER = r"\$?\s*([\d٠-٩][\d٠-٩,.٫]*)\s*(?:k|K|ألف|الف)?"
-_BETWEEN = re.compile(
-    r"(?:between|from|بين|من)\s*" + _NUMBER + r"\s*(?:and|to|-|و|الى|إلى|حتى)\s*" + _NUMBER,
-    re.IGNORECASE,
-)
-_UNDER = re.compile(
-    r"(?:under|below|less than|max|up to|cheaper than|أقل من|اقل من|تحت|حتى|بحدود|ما يتجاوز)\s*"
-    + _NUMBER,
-    re.IGNORECASE,
-)
-_OVER = re.compile(
-    r"(?:over|above|more than|at least|from|أكثر من|اكثر من|فوق|من)\s*" + _NUMBER, re.IGNORECASE
-)
-_CURRENCY_WORDS = re.compile(
-    r"\b(?:usd|dollars?|sar|riyals?|aed)\b|دولار|ريال|درهم|\$", re.IGNORECASE
-)
 
 
 def menu_button() -> Button:
@@ -61,40 +48,32 @@ def menu_reply(body: str, *extra: Button) -> ReplyButtons:
 
 
 def to_decimal(text: str) -> Decimal | None:
-    digits = text.translate(_ARABIC_DIGITS).replace(",", "").strip().rstrip(".")
+    """A non-negative amount the shop wrote itself (a button payload, a stored search):
+    customers' numbers are read by `intent_classifier`, never here."""
     try:
-        value = Decimal(digits)
+        value = Decimal(text.strip())
     except InvalidOperation:
         return None
     return value if value >= 0 else None
 
 
-def _amount(match: re.Match[str], group: int) -> Decimal | None:
-    value = to_decimal(match.group(group))
-    whole = match.group(0).lower()
-    if value is not None and re.search(r"\d\s*(?:k|ألف|الف)\b", whole):
-        value *= 1000
-    return value
+def menu_buttons() -> list[Button]:
+    return [
+        Button(id="browse", title=_("Browse products")),
+        Button(id="cart:view", title=_("My cart")),
+        Button(id="help", title=_("Help")),
+    ]
 
 
-def budget_parse(text: str) -> tuple[Decimal | None, Decimal | None, str]:
-    """(min, max, the text without the budget words): "under 300", "between 500 and 1000",
-    "بين 500 و 1000", "أقل من ٣٠٠"."""
-    for pattern, kind in ((_BETWEEN, "between"), (_UNDER, "under"), (_OVER, "over")):
-        match = pattern.search(text)
-        if not match:
-            continue
-        rest = (text[: match.start()] + " " + text[match.end() :]).strip()
-        rest = " ".join(_CURRENCY_WORDS.sub(" ", rest).split())
-        if kind == "between":
-            low, high = _amount(match, 1), _amount(match, 2)
-            if low is not None and high is not None and low > high:
-                low, high = high, low
-            return low, high, rest
-        if kind == "under":
-            return None, _amount(match, 1), rest
-        return _amount(match, 1), None, rest
-    return None, None, text
+def main_menu(ctx: TurnContext, body: str | None = None) -> ReplyButtons:
+    """The greeting with the shop's name and the three main options."""
+    config = site_config_get()
+    return ReplyButtons(
+        header_text=config.shop_name,
+        body=body or config.welcome_text(ctx.language),
+        buttons=tuple(menu_buttons()),
+        footer=_("Type what you are looking for at any time."),
+    )
 
 
 def budget_label(low: Decimal | None, high: Decimal | None, currency: str) -> str:
@@ -158,79 +137,6 @@ def page_number(payload: str) -> int:
     return 1
 
 
-def products_search(
-    *,
-    query: str,
-    language: str,
-    price_min: Decimal | None = None,
-    price_max: Decimal | None = None,
-    brand_slug: str | None = None,
-    category_slug: str | None = None,
-    limit: int = 30,
-) -> list[Product]:
-    """Products for a customer's words: the semantic search of `recos`, then the
-    catalog's keyword search; budget, brand and category filters always apply. Words that
-    only name the category ("جوال بين 500 و 1000") list that category in the budget."""
-    from inventory.selectors import category_get, product_list
-
-    category = category_get(slug=category_slug) if category_slug else None
-    products: list[Product] = []
-    if query.strip():
-        products = _semantic(query, language, price_min, price_max, brand_slug, category, limit)
-        if not products:
-            products = _lexical(query, price_min, price_max, brand_slug, limit)
-            if category is not None:
-                products = [p for p in products if _in_category(p, category)]
-    if not products:
-        qs = product_list(
-            category=category, brand_slug=brand_slug, price_min=price_min, price_max=price_max
-        )
-        if query.strip() and category is None and brand_slug is None:
-            qs = qs.none()  # unknown words alone: better "nothing found" than everything
-        products = list(qs.order_by("-stock", "price")[:limit])
-    return sorted(products, key=lambda p: p.stock <= 0)
-
-
-def _in_category(product: Product, category) -> bool:
-    return product.category_id == category.pk or product.category.parent_id == category.pk
-
-
-def _semantic(query, language, price_min, price_max, brand_slug, category, limit) -> list[Product]:
-    from recos.search import SearchFilters, recommend
-
-    filters = SearchFilters(
-        brand_slug=brand_slug,
-        price_min=price_min,
-        price_max=price_max,
-        category_slug=category.slug if category is not None else None,
-    )
-    try:
-        hits = recommend(query, language=language, k=limit, filters=filters)
-    except Exception:
-        logger.warning("semantic search unavailable; falling back to keywords", exc_info=True)
-        return []
-    return [hit.product for hit in hits if hit.product.active]
-
-
-def _lexical(query, price_min, price_max, brand_slug, limit) -> list[Product]:
-    from inventory.selectors import product_list, product_search_words
-
-    words = re.findall(r"[\w\-]+", query)
-    found = product_search_words(words=words, price_max=price_max, limit=limit)
-    if price_min is not None:
-        found = [p for p in found if p.price >= price_min]
-    if brand_slug:
-        found = [p for p in found if p.brand and p.brand.slug == brand_slug]
-    if not found and len(words) > 1:
-        # "cheap samsung phone please": the longest word alone is often enough.
-        longest = max(words, key=len)
-        qs = product_list(
-            text=longest, price_min=price_min, price_max=price_max, brand_slug=brand_slug
-        )
-        found = list(qs[:limit])
-    return found
-
-
 def similar_products(product: Product, *, limit: int = 5) -> list[Product]:
     """In-stock products like `product`: `recos.similar_to` when available, else the same
     category closest in price."""
@@ -270,3 +176,91 @@ def product_missing() -> StateResult:
 
 def join_lines(lines: Iterable[str]) -> str:
     return "\n".join(line for line in lines if line)
+
+
+def cart_summary(ctx: TurnContext) -> str:
+    items = cart_items(customer=ctx.customer)
+    totals = cart_totals(customer=ctx.customer)
+    lines = [
+        f"• {item.quantity} × {item.product.name(ctx.language)} — "
+        f"{format_money(item.product.price * item.quantity, item.product.currency)}"
+        for item in items
+    ]
+    lines.append(
+        _("Subtotal: %(amount)s") % {"amount": format_money(totals.subtotal, totals.currency)}
+    )
+    return "\n".join(lines)
+
+
+# Context key: a line a state chaining to show_cart wants at the top of the cart message,
+# so a turn sends one message instead of two.
+CART_NOTICE = "cart_notice"
+
+
+def cart_notice(ctx: TurnContext, text: str) -> StateResult:
+    """Show the cart with `text` on top (one message for "Added X" + the cart)."""
+    ctx.data[CART_NOTICE] = text
+    return StateResult(then="show_cart")
+
+
+def notice_join(notice: str, body: str) -> str:
+    return f"{notice}\n\n{body}" if notice else body
+
+
+def more_menu_message(body: str = "") -> ListMessage:
+    """Every thing the shop can do in one list (the main menu only has room for three
+    buttons)."""
+    shop = (
+        Row(id="browse", title=_("Browse categories")),
+        Row(id="deals", title=_("Deals")),
+        Row(id="rec", title=_("Recommended for you")),
+        Row(id="brands", title=_("Shop by brand")),
+        Row(id="bud", title=_("Shop by budget")),
+        Row(id="cmp:show", title=_("Compare products")),
+    )
+    account = (
+        Row(id="orders", title=_("My orders")),
+        Row(id="faqs", title=_("Questions and answers")),
+        Row(id="human", title=_("Talk to a person")),
+        Row(id="lang", title=_("Language / اللغة")),
+    )
+    return ListMessage(
+        body=body or _("What would you like to do?"),
+        button=_("Options"),
+        sections=(
+            Section(title=_("Shop"), rows=shop),
+            Section(title=_("Orders and help"), rows=account),
+        ),
+        footer=_("You can also just type what you are looking for."),
+    )
+
+
+def status_label(status: str) -> str:
+    labels = {
+        OrderStatus.PLACED: _("Placed, awaiting payment"),
+        OrderStatus.PAID: _("Paid, being prepared"),
+        OrderStatus.SHIPPED: _("Shipped, on its way"),
+        OrderStatus.DELIVERED: _("Delivered"),
+        OrderStatus.CANCELLED: _("Cancelled"),
+        OrderStatus.REFUNDED: _("Refunded"),
+    }
+    return labels.get(status, status)
+
+
+def search_remember(
+    ctx: TurnContext,
+    *,
+    query: str,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    brands: Sequence[str] = (),
+    category: str | None = None,
+) -> None:
+    """Keep the search in the chat context so "More results" can page through it."""
+    ctx.data["search"] = {
+        "q": query[:120],
+        "min": str(price_min) if price_min is not None else None,
+        "max": str(price_max) if price_max is not None else None,
+        "brands": list(brands),
+        "category": category,
+    }

@@ -8,6 +8,7 @@ from brandkit.specs import specs_display
 from inventory.selectors import product_get
 from message_bus.dto import Button, ReplyButtons
 from orders.calculations import format_money
+from recos.search import SearchRequest, product_named, product_search
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
@@ -15,6 +16,21 @@ from .common import join_lines, menu_button, product_missing, stock_label
 
 COMPARE_MAX = 3
 logger = logging.getLogger(__name__)
+
+
+def _compare_typed(ctx: TurnContext, parts: list[str]) -> None:
+    """ "compare iphone 15 and galaxy s24": the product each part names replaces the
+    comparison; fewer than two found keep the comparison the customer built."""
+    skus: list[str] = []
+    for part in parts:
+        named = product_named(part, ctx.language)
+        if named is None:
+            found = product_search(SearchRequest(query=part, language=ctx.language, limit=1))
+            named = found.products[0] if found.products else None
+        if named is not None and named.sku not in skus:
+            skus.append(named.sku)
+    if len(skus) >= 2:
+        ctx.data["compare"] = skus[:COMPARE_MAX]
 
 
 def _advice(ctx: TurnContext, products: list) -> str:
@@ -41,8 +57,13 @@ class CompareState(State):
 
     name = "compare"
     prefixes = ("cmp",)
+    intents = ("compare",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
+        u = ctx.understanding
+        if u is not None and not ctx.payload:
+            _compare_typed(ctx, u.slots.get("compared") or [])
+            ctx.payload = "show"
         action, _sep, sku = ctx.payload.partition(":")
         skus: list[str] = [s for s in ctx.data.get("compare", []) if isinstance(s, str)]
         if action == "clear":

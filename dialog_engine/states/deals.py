@@ -17,6 +17,7 @@ class DealsState(State):
 
     name = "deals"
     prefixes = ("deals",)
+    intents = ("deals",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         qs = (

@@ -18,6 +18,7 @@ class EditItemState(State):
 
     name = "edit_item"
     prefixes = ("edit",)
+    intents = ("remove_item",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         items = cart_items(customer=ctx.customer)

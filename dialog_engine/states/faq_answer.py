@@ -4,110 +4,90 @@ import logging
 
 from django.utils.translation import gettext as _
 
-from helpdesk.answers import faq_answer
+from ai_assistant.services import assistant_answer
+from connectors.llm.client import llm_configured
+from helpdesk.answers import faq_match
 from helpdesk.models import FAQ
+from helpdesk.services import unanswered_question_record
 from message_bus.dto import Button, ReplyButtons
+from recos.search import product_named
 
-from ..state_router import register
-from .base import State, StateResult, TurnContext
+from ..state_router import FAQ_OVERRIDE, FAQ_TRY, register
+from .base import DECLINE, State, StateResult, TurnContext
 from .common import menu_button
 
 logger = logging.getLogger(__name__)
 
 
-def faq_find(question: str, language: str) -> FAQ | None:
-    """The FAQ answering `question`: `helpdesk.faq_answer` (embeddings) when available,
-    else the FAQ sharing the most words with it."""
-    try:
-        hits = faq_answer(question, language=language, k=1)
-    except Exception:
-        logger.warning("faq_answer unavailable; using word overlap", exc_info=True)
-    else:
-        if hits:
-            return hits[0].faq
-    return _faq_overlap(question)
-
-
-def _faq_overlap(question: str) -> FAQ | None:
-    from helpdesk.selectors import faq_list
-
-    words = {w for w in question.lower().replace("؟", " ").replace("?", " ").split() if len(w) > 3}
-    best, best_score = None, 0
-    for faq in faq_list():
-        text = f"{faq.question_en} {faq.question_ar}".lower()
-        score = sum(1 for w in words if w in text)
-        if score > best_score:
-            best, best_score = faq, score
-    return best
-
-
-def _assistant_answer(ctx: TurnContext) -> str:
-    """A grounded answer from the shopping assistant (FAQs and products retrieved for the
-    question; phrased by the LLM when one is configured), or "" when it has nothing."""
-    from ai_assistant.services import assistant_answer
-
-    try:
-        answer = assistant_answer(
-            customer=ctx.customer, chat=ctx.chat, question=ctx.text, language=ctx.language
-        )
-    except Exception:  # logged: without the assistant, a person is offered
-        logger.warning("assistant_answer failed", exc_info=True)
-        return ""
-    return answer.text if (answer.products or answer.source == "llm") else ""
+def _buttons() -> tuple[Button, ...]:
+    return (
+        Button(id="faqs", title=_("More questions")),
+        Button(id="human", title=_("Talk to a person")),
+        menu_button(),
+    )
 
 
 @register
 class FAQAnswerState(State):
-    """The answer to a frequently asked question (`faq:<id>`, or a typed question routed
-    here by the intent)."""
+    """The answer to a shop question: `faq:<id>`, or a typed question that
+    `helpdesk.faq_match` answers. A question about a product the text names by model is
+    declined (search answers it from the database). Below the FAQ threshold the customer
+    hears that we are not sure, is offered a person, and the question is queued for staff
+    (`UnansweredQuestion`) — never a confident wrong answer."""
 
     name = "faq_answer"
     prefixes = ("faq",)
+    intents = ("faq",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
-        faq = None
-        if ctx.payload.isdecimal() and len(ctx.payload) <= 9:
-            faq = FAQ.objects.filter(pk=int(ctx.payload), active=True).first()
-        elif ctx.text and not ctx.event.is_reply:
-            faq = faq_find(ctx.text, ctx.language)
-        more = Button(id="faqs", title=_("More questions"))
-        if faq is None and ctx.text and not ctx.event.is_reply:
-            answer = _assistant_answer(ctx)
-            if answer:
+        trying = ctx.payload in (FAQ_TRY, FAQ_OVERRIDE)
+        if ctx.payload and not trying:
+            faq = None
+            if ctx.payload.isdecimal() and len(ctx.payload) <= 9:
+                faq = FAQ.objects.filter(pk=int(ctx.payload), active=True).first()
+            if faq is None:
+                return self._not_sure(ctx)
+            return self._answer(faq.question(ctx.language), faq.answer(ctx.language))
+        u = ctx.understanding
+        if u is None:
+            return self._not_sure(ctx)
+        if product_named(u.query or u.text, ctx.language) is not None:
+            return DECLINE
+        hit = faq_match(u.text, ctx.language, override=ctx.payload == FAQ_OVERRIDE)
+        if hit is not None:
+            return self._answer(hit.question, hit.answer)
+        if trying:
+            return DECLINE  # only a close FAQ answers here; the action the text names goes on
+        if llm_configured():
+            # With an LLM, a grounded answer from the FAQs and products it is given
+            # (rejected when it states anything they did not say).
+            answer = assistant_answer(
+                customer=ctx.customer, chat=ctx.chat, question=ctx.text, language=ctx.language
+            )
+            if answer.source == "llm":
                 return StateResult(
-                    messages=[
-                        ReplyButtons(
-                            body=answer,
-                            buttons=(
-                                more,
-                                Button(id="human", title=_("Talk to a person")),
-                                menu_button(),
-                            ),
-                        )
-                    ],
+                    messages=[ReplyButtons(body=answer.text, buttons=_buttons())],
                     next_state="assistant",
                 )
-        if faq is None:
-            return StateResult(
-                messages=[
-                    ReplyButtons(
-                        body=_(
-                            "I do not have an answer to that yet. A person from our team can help."
-                        ),
-                        buttons=(
-                            Button(id="human", title=_("Talk to a person")),
-                            more,
-                            menu_button(),
-                        ),
-                    )
-                ],
-                next_state="assistant",
-            )
+        unanswered_question_record(text=ctx.text, language=ctx.language)
+        return self._not_sure(ctx)
+
+    def _answer(self, question: str, answer: str) -> StateResult:
+        return StateResult(
+            messages=[ReplyButtons(body=f"*{question}*\n{answer}", buttons=_buttons())],
+            next_state="assistant",
+        )
+
+    def _not_sure(self, ctx: TurnContext) -> StateResult:
         return StateResult(
             messages=[
                 ReplyButtons(
-                    body=f"*{faq.question(ctx.language)}*\n{faq.answer(ctx.language)}",
-                    buttons=(more, Button(id="human", title=_("Talk to a person")), menu_button()),
+                    body=_("I do not have an answer to that yet. A person from our team can help."),
+                    buttons=(
+                        Button(id="human", title=_("Talk to a person")),
+                        Button(id="faqs", title=_("More questions")),
+                        menu_button(),
+                    ),
                 )
             ],
             next_state="assistant",

@@ -8,7 +8,7 @@ from conversation_log.services import feedback_comment, feedback_record
 from message_bus.dto import Button, ReplyButtons
 
 from ..state_router import register
-from .base import State, StateResult, TurnContext
+from .base import DECLINE, State, StateResult, TurnContext
 from .common import menu_reply
 
 logger = logging.getLogger(__name__)
@@ -24,23 +24,24 @@ class FeedbackState(State):
 
     name = "feedback"
     prefixes = ("fb",)
+    intents = ("feedback",)
     accepts_text = True
 
-    def handle(self, ctx: TurnContext) -> StateResult:
-        from .free_text import route_free_text, was_routed
+    def take_text(self, ctx: TurnContext) -> StateResult:
+        """The comment typed right after a rating; anything else is a new request."""
+        feedback = ctx.data.get("feedback", {})
+        u = ctx.understanding
+        if not feedback.get("awaiting_comment") or (u is not None and u.command):
+            return DECLINE
+        feedback["awaiting_comment"] = False
+        if feedback.get("id"):  # chats rated before ratings were rows have none
+            feedback_comment(feedback_id=feedback["id"], comment=ctx.text)
+        logger.info("customer feedback comment", extra={"chat_id": ctx.chat.pk})
+        return StateResult(
+            messages=[menu_reply(_("Thank you for your feedback!"))], next_state="assistant"
+        )
 
-        if not ctx.event.is_reply and not was_routed(ctx):
-            if ctx.data.get("feedback", {}).get("awaiting_comment"):
-                feedback = ctx.data["feedback"]
-                feedback["awaiting_comment"] = False
-                if feedback.get("id"):  # chats rated before ratings were rows have none
-                    feedback_comment(feedback_id=feedback["id"], comment=ctx.text)
-                logger.info("customer feedback comment", extra={"chat_id": ctx.chat.pk})
-                return StateResult(
-                    messages=[menu_reply(_("Thank you for your feedback!"))],
-                    next_state="assistant",
-                )
-            return route_free_text(ctx)
+    def handle(self, ctx: TurnContext) -> StateResult:
         if ctx.payload not in RATINGS:
             return StateResult(
                 messages=[

@@ -17,6 +17,7 @@ class HandoffState(State):
 
     name = "handoff"
     prefixes = ("human",)
+    intents = ("human",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         chat_handoff_start(chat=ctx.chat)

@@ -6,7 +6,7 @@ from site_config.selectors import site_config_get
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
-from .more_menu import more_menu_message
+from .common import more_menu_message
 
 
 @register
@@ -15,6 +15,7 @@ class HelpState(State):
 
     name = "help"
     prefixes = ("help",)
+    intents = ("help",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         config = site_config_get()

@@ -18,6 +18,7 @@ class LanguageState(State):
 
     name = "language"
     prefixes = ("lang",)
+    intents = ("language",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         choice = ctx.payload

@@ -8,8 +8,7 @@ from orders.selectors import order_list
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
-from .common import menu_reply
-from .order_status import status_label
+from .common import menu_reply, status_label
 
 
 @register
@@ -18,6 +17,7 @@ class MyOrdersState(State):
 
     name = "my_orders"
     prefixes = ("orders",)
+    intents = ("my_orders",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         orders = order_list(customer=ctx.customer, limit=10)

@@ -15,6 +15,7 @@ class OptOutState(State):
 
     name = "opt_out"
     prefixes = ("optout",)
+    intents = ("opt_out",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         return StateResult(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -11,27 +9,8 @@ from orders.models import OrderStatus
 from orders.selectors import order_get
 
 from ..state_router import register
-from .base import State, StateResult, TurnContext
-from .common import join_lines, menu_button
-
-ORDER_NUMBER = re.compile(re.escape(settings.ORDER_NUMBER_PREFIX) + r"-?[\w-]{4,40}", re.IGNORECASE)
-
-
-def status_label(status: str) -> str:
-    labels = {
-        OrderStatus.PLACED: _("Placed, awaiting payment"),
-        OrderStatus.PAID: _("Paid, being prepared"),
-        OrderStatus.SHIPPED: _("Shipped, on its way"),
-        OrderStatus.DELIVERED: _("Delivered"),
-        OrderStatus.CANCELLED: _("Cancelled"),
-        OrderStatus.REFUNDED: _("Refunded"),
-    }
-    return labels.get(status, status)
-
-
-def order_number_find(text: str) -> str:
-    match = ORDER_NUMBER.search(text)
-    return match.group(0) if match else ""
+from .base import DECLINE, State, StateResult, TurnContext
+from .common import join_lines, menu_button, status_label
 
 
 @register
@@ -41,30 +20,34 @@ class OrderStatusState(State):
 
     name = "order_status"
     prefixes = ("ord",)
+    intents = ("order_status",)
     accepts_text = True
 
-    def handle(self, ctx: TurnContext) -> StateResult:
-        number = ctx.payload or order_number_find(ctx.text)
-        if not number:
-            from .free_text import route_free_text, was_routed
+    def take_text(self, ctx: TurnContext) -> StateResult:
+        """The order number asked for; anything else is a new request."""
+        number = ctx.understanding.slots.get("order_number") if ctx.understanding else None
+        if not number or not ctx.data.pop("awaiting_order_number", None):
+            return DECLINE
+        ctx.payload = number
+        return self.handle(ctx)
 
-            if (
-                ctx.event.is_reply
-                or was_routed(ctx)
-                or ctx.data.pop("awaiting_order_number", None) is None
-            ):
-                ctx.data["awaiting_order_number"] = True
-                return StateResult(
-                    messages=[
-                        ReplyButtons(
-                            body=_("Please type your order number (for example %(example)s).")
-                            % {"example": f"{settings.ORDER_NUMBER_PREFIX}-20260101-0001"},
-                            buttons=(Button(id="orders", title=_("My orders")), menu_button()),
-                        )
-                    ],
-                    next_state=self.name,
-                )
-            return route_free_text(ctx)
+    def handle(self, ctx: TurnContext) -> StateResult:
+        number = ctx.payload
+        if not number:
+            if not ctx.event.is_reply:
+                # "where is my order?": the customer's orders, each opening its status.
+                return StateResult(then="my_orders")
+            ctx.data["awaiting_order_number"] = True
+            return StateResult(
+                messages=[
+                    ReplyButtons(
+                        body=_("Please type your order number (for example %(example)s).")
+                        % {"example": f"{settings.ORDER_NUMBER_PREFIX}-20260101-0001"},
+                        buttons=(Button(id="orders", title=_("My orders")), menu_button()),
+                    )
+                ],
+                next_state=self.name,
+            )
         ctx.data.pop("awaiting_order_number", None)
         order = order_get(order_number=number, customer=ctx.customer)
         if order is None:

@@ -16,6 +16,7 @@ class PaymentInfoState(State):
 
     name = "payment_info"
     prefixes = ("payinfo",)
+    intents = ("payment_info",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         lines = [_("You can pay with:")]

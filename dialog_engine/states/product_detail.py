@@ -9,6 +9,7 @@ from orders.calculations import format_money
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
+from .common import menu_buttons
 
 
 @register
@@ -22,8 +23,6 @@ class ProductDetailState(State):
     def handle(self, ctx: TurnContext) -> StateResult:
         product = product_get(sku=ctx.payload)
         if product is None:
-            from ..engine import menu_buttons
-
             return StateResult(
                 messages=[
                     ReplyButtons(

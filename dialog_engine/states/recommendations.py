@@ -19,6 +19,7 @@ class RecommendationsState(State):
 
     name = "recommendations"
     prefixes = ("rec",)
+    intents = ("recommend",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         seed = None

@@ -7,7 +7,7 @@ from orders.services import cart_remove_item
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
-from .show_cart import cart_notice
+from .common import cart_notice
 
 
 @register

@@ -9,8 +9,7 @@ from orders.services import cart_add_item
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
-from .common import not_found
-from .show_cart import cart_notice
+from .common import cart_notice, not_found
 
 
 @register

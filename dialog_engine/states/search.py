@@ -1,65 +1,63 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from brandkit.models import Brand
+from intent_classifier.types import IntentName
 from message_bus.dto import Button, ReplyButtons
+from orders.calculations import format_money
+from recos.search import LimitBroken, SearchRequest, product_named, product_search
 
 from ..state_router import register
-from .base import State, StateResult, TurnContext
+from .base import DECLINE, State, StateResult, TurnContext
 from .common import (
     budget_label,
     menu_button,
     page_number,
     page_of,
     product_list_message,
-    products_search,
+    search_remember,
     to_decimal,
 )
 
-
-def search_remember(
-    ctx: TurnContext,
-    *,
-    query: str,
-    price_min: Decimal | None = None,
-    price_max: Decimal | None = None,
-    brand: str | None = None,
-    category: str | None = None,
-) -> None:
-    """Keep the search in the chat context so "More results" can page through it."""
-    ctx.data["search"] = {
-        "q": query[:120],
-        "min": str(price_min) if price_min is not None else None,
-        "max": str(price_max) if price_max is not None else None,
-        "brand": brand,
-        "category": category,
-    }
+RESULTS_MAX = 60
 
 
 @register
 class SearchState(State):
-    """Search results for the customer's words (and budget/brand), paged nine at a time.
-    The search lives in the context under `search`; `srch:p2` shows page 2."""
+    """Products for the customer's words, paged nine at a time (`srch:p2`). Typed text is
+    read from its understanding (words, budget, brands, the type it names) and searched
+    by `recos.product_search`, whose policy this state presents: products that break a
+    price or brand limit are never listed under a heading that states it; when nothing
+    meets the limits the reply says so and shows the nearest. A question naming one
+    product by model ("is the galaxy s24 in stock?") gets that product's card. A guess
+    that finds nothing is declined (the router then asks the customer back)."""
 
     name = "search"
     prefixes = ("srch",)
+    intents = ("search", "budget", "brand", "product_detail")
 
     def handle(self, ctx: TurnContext) -> StateResult:
-        search = ctx.data.get("search") or {}
-        query = search.get("q", "")
-        low = to_decimal(search["min"]) if search.get("min") else None
-        high = to_decimal(search["max"]) if search.get("max") else None
-        if not (
-            query
-            or low is not None
-            or high is not None
-            or search.get("brand")
-            or search.get("category")
-        ):
+        u = ctx.understanding
+        if u is not None and not ctx.payload:
+            if u.intent == IntentName.BRAND and not u.names_products and not u.has_limits:
+                return StateResult(then="brands")  # "what brands do you have?"
+            if u.question:
+                named = product_named(u.query or u.text, ctx.language)
+                if named is not None:
+                    return StateResult(then="product_detail", then_payload=named.sku)
+            brands = u.slots.get("brands") or ([u.slots["brand"]] if "brand" in u.slots else [])
+            search_remember(
+                ctx,
+                query=u.query,
+                price_min=u.slots.get("budget_min"),
+                price_max=u.slots.get("budget_max"),
+                brands=brands,
+                category=u.slots.get("category"),
+            )
+        request = _request(ctx)
+        if request is None:
             return StateResult(
                 messages=[
                     ReplyButtons(
@@ -69,51 +67,113 @@ class SearchState(State):
                 ],
                 next_state="assistant",
             )
-        products = products_search(
-            query=query,
-            language=ctx.language,
-            price_min=low,
-            price_max=high,
-            brand_slug=search.get("brand"),
-            category_slug=search.get("category"),
-            limit=60,
-        )
-        page = page_number(ctx.payload)
-        shown, more = page_of(products, page)
-        budget = budget_label(low, high, settings.DEFAULT_CURRENCY)
-        brand = (
-            Brand.objects.filter(slug=search.get("brand")).first() if search.get("brand") else None
-        )
-        brand_name = brand.name(ctx.language) if brand else ""
-        label = " ".join(part for part in (brand_name, query, budget) if part)
-        if not shown:
-            return StateResult(
-                messages=[
-                    ReplyButtons(
-                        body=_("Sorry, I found nothing for “%(query)s”. Try other words or browse.")
-                        % {"query": label},
-                        buttons=(
-                            Button(id="browse", title=_("Browse products")),
-                            Button(id="bud", title=_("Shop by budget")),
-                            menu_button(),
-                        ),
-                    )
-                ],
-                next_state="assistant",
-            )
-        ctx.data["last_results"] = [p.sku for p in shown]
-        body = _("Here is what I found for “%(query)s”:") % {"query": label}
-        if page > 1:
-            body += " " + _("(page %(page)s)") % {"page": page}
+        result = product_search(request)
+        label = _label(ctx, request)
+        if result.products:
+            return _page(ctx, result.products, page_number(ctx.payload), label)
+        if result.nearest:
+            return _nearest(ctx, request, result.nearest, result.broken, label)
+        if u is not None and not ctx.payload and not u.names_products and not u.confident:
+            return DECLINE  # a guess that found nothing: ask the customer back instead
         return StateResult(
             messages=[
-                product_list_message(
-                    products=shown,
-                    language=ctx.language,
-                    body=body,
-                    more_id=f"srch:p{page + 1}" if more else "",
-                    section_title=_("Results"),
+                ReplyButtons(
+                    body=_("Sorry, I found nothing for “%(query)s”. Try other words or browse.")
+                    % {"query": label},
+                    buttons=(
+                        Button(id="browse", title=_("Browse products")),
+                        Button(id="bud", title=_("Shop by budget")),
+                        menu_button(),
+                    ),
                 )
             ],
             next_state="assistant",
         )
+
+
+def _request(ctx: TurnContext) -> SearchRequest | None:
+    search = ctx.data.get("search") or {}
+    brands = tuple(search.get("brands") or ([search["brand"]] if search.get("brand") else []))
+    request = SearchRequest(
+        query=search.get("q", ""),
+        language=ctx.language,
+        price_min=to_decimal(search["min"]) if search.get("min") else None,
+        price_max=to_decimal(search["max"]) if search.get("max") else None,
+        brand_slugs=brands,
+        category_slug=search.get("category") or None,
+        limit=RESULTS_MAX,
+    )
+    asked = (
+        request.query
+        or request.price_min is not None
+        or request.price_max is not None
+        or request.brand_slugs
+        or request.category_slug
+    )
+    return request if asked else None
+
+
+def _label(ctx: TurnContext, request: SearchRequest) -> str:
+    brands = Brand.objects.filter(slug__in=request.brand_slugs)
+    names = " / ".join(b.name(ctx.language) for b in brands)
+    words = request.query
+    if names and words.lower().startswith(names.lower()):
+        names = ""  # "samsung phones", not "Samsung samsung phones"
+    budget = budget_label(request.price_min, request.price_max, settings.DEFAULT_CURRENCY)
+    return " ".join(part for part in (names, words, budget) if part)
+
+
+def _page(ctx: TurnContext, products: list, page: int, label: str) -> StateResult:
+    shown, more = page_of(products, page)
+    ctx.data["last_results"] = [p.sku for p in shown]
+    body = _("Here is what I found for “%(query)s”:") % {"query": label}
+    if page > 1:
+        body += " " + _("(page %(page)s)") % {"page": page}
+    return StateResult(
+        messages=[
+            product_list_message(
+                products=shown,
+                language=ctx.language,
+                body=body,
+                more_id=f"srch:p{page + 1}" if more else "",
+                section_title=_("Results"),
+            )
+        ],
+        next_state="assistant",
+    )
+
+
+def _nearest(
+    ctx: TurnContext, request: SearchRequest, nearest: list, broken: str, label: str
+) -> StateResult:
+    """Nothing meets a limit: say which, and show the closest beyond it under a heading
+    that does not claim the limit."""
+    first = nearest[0]
+    price = format_money(first.price, first.currency)
+    if broken == LimitBroken.PRICE_MAX:
+        body = _("Nothing matches “%(query)s”. The cheapest close match is %(price)s:") % {
+            "query": label,
+            "price": price,
+        }
+    elif broken == LimitBroken.PRICE_MIN:
+        body = _("Nothing matches “%(query)s”. The most expensive close match is %(price)s:") % {
+            "query": label,
+            "price": price,
+        }
+    else:
+        body = _("We have nothing from that brand for “%(query)s”. Similar products:") % {
+            "query": label
+        }
+    shown = nearest[:9]
+    ctx.data["last_results"] = [p.sku for p in shown]
+    return StateResult(
+        messages=[
+            product_list_message(
+                products=shown,
+                language=ctx.language,
+                body=body,
+                section_title=_("Closest matches"),
+            )
+        ],
+        next_state="assistant",
+    )

@@ -17,6 +17,7 @@ class ShippingInfoState(State):
 
     name = "shipping_info"
     prefixes = ("shipinfo",)
+    intents = ("shipping_info",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         lines = [_("Delivery options:")]

@@ -15,6 +15,7 @@ class SimilarProductsState(State):
 
     name = "similar"
     prefixes = ("sim",)
+    intents = ("similar",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         product = product_get(sku=ctx.payload or ctx.data.get("last_product", ""))

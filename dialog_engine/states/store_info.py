@@ -16,6 +16,7 @@ class StoreInfoState(State):
 
     name = "store_info"
     prefixes = ("info",)
+    intents = ("store_info",)
 
     def handle(self, ctx: TurnContext) -> StateResult:
         config = site_config_get()

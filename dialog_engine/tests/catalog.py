@@ -128,3 +128,20 @@ def catalog_build() -> None:
         answer_en="Every product has a two-year warranty.",
         answer_ar="كل المنتجات عليها ضمان لمدة سنتين.",
     )
+    # Search and FAQ answers come from the embedding indexes, as in production after
+    # `train_product_embeddings` / `train_faq_embeddings`.
+    catalog_index()
+
+
+def catalog_index() -> None:
+    """Train the catalogue's product and FAQ embeddings and drop the cached indexes."""
+    from helpdesk.embeddings import faq_embeddings_train, faq_matrix
+    from intent_classifier.slots import catalog_cache_clear
+    from recos.index import index_invalidate
+    from recos.training import embeddings_train_products
+
+    embeddings_train_products()
+    faq_embeddings_train()
+    index_invalidate()
+    faq_matrix.invalidate()
+    catalog_cache_clear()

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from helpdesk import embeddings
-from helpdesk.answers import faq_answer
+from helpdesk.answers import faq_answer, faq_match, faq_threshold
 from helpdesk.embeddings import faq_embeddings_train
+from helpdesk.models import FAQVariant
 from recos import index
 from recos.models import FAQEmbedding
 from tests.factories import FAQFactory
@@ -71,7 +72,10 @@ def test_editing_an_faq_reencodes_only_its_changed_language(faqs):
 
 
 def test_english_question_gets_the_english_answer(faqs):
-    # given
+    # given: customers' wordings are taught as variants
+    FAQVariant.objects.create(
+        faq=faqs["delivery"], language="en", text="when will my order get to me"
+    )
     faq_embeddings_train()
 
     # when
@@ -120,3 +124,42 @@ def test_inactive_faqs_are_never_answered(faqs):
 
     # then
     assert faqs["delivery"] not in [hit.faq for hit in hits]
+
+
+def test_a_variant_is_embedded_and_a_deleted_one_is_dropped(faqs):
+    # given
+    variant = FAQVariant.objects.create(faq=faqs["payment"], language="ar", text="ادفع كاش؟")
+    faq_embeddings_train()
+    assert FAQEmbedding.objects.filter(text_key=f"v{variant.pk}").exists()
+
+    # when
+    variant.delete()
+    faq_embeddings_train()
+
+    # then
+    assert not FAQEmbedding.objects.filter(text_key=f"v{variant.pk}").exists()
+
+
+def test_a_question_no_faq_is_close_to_gets_no_match(faqs):
+    faq_embeddings_train()
+
+    assert faq_match("do you repair drones?", "en") is None
+
+
+def test_thresholds_are_per_language(faqs, settings):
+    # given
+    settings.FAQ_DIST_REF_EN, settings.FAQ_DIST_REF_AR = 0.1, 0.9
+    # then
+    assert faq_threshold("en") == 0.1
+    assert faq_threshold("ar") == 0.9
+
+
+def test_an_exact_question_matches_and_an_override_needs_a_closer_one(faqs, settings):
+    # given
+    faq_embeddings_train()
+    # when / then: the FAQ's own question is at distance 0, close enough for both
+    assert faq_match("What is your return policy?", "en").faq == faqs["returns"]
+    assert faq_match("What is your return policy?", "en", override=True).faq == faqs["returns"]
+    # and with a threshold of 0 not even a paraphrase answers
+    settings.FAQ_DIST_REF_EN = 0.0
+    assert faq_match("what's your policy on returning stuff", "en") is None

@@ -9,7 +9,7 @@ from werkzeug import Request, Response
 
 from intent_classifier import classify
 from intent_classifier.slots import budget, extract, order_number
-from intent_classifier.types import IntentName
+from intent_classifier.types import COMMAND_ONLY, IntentName
 from tests.factories import BrandFactory, CategoryFactory
 from tests.fake_llm import completion
 
@@ -38,7 +38,7 @@ def _no_llm(settings) -> None:
     ],
 )
 def test_budgets_in_english_and_arabic_with_arabic_indic_digits(text: str, low, high) -> None:
-    assert budget(text) == (low, high)
+    assert budget(text)[:2] == (low, high)
 
 
 def test_order_numbers_are_read_in_arabic_text(settings) -> None:
@@ -189,7 +189,7 @@ def test_every_intent_has_fifteen_examples_per_language_and_heldout_is_unseen() 
 
     labelled = examples()
     # then
-    named = {name for name in IntentName if name != IntentName.UNKNOWN}
+    named = {name for name in IntentName if name != IntentName.UNKNOWN} - COMMAND_ONLY
     assert set(labelled) == {str(name) for name in named}
     assert all(len(by_lang[lang]) >= 15 for by_lang in labelled.values() for lang in ("en", "ar"))
     seen = {str(u).lower() for by_lang in labelled.values() for us in by_lang.values() for u in us}
@@ -294,7 +294,7 @@ def test_char_grams_ignore_punctuation_elongation_and_spelling_variants() -> Non
     from intent_classifier.classifier import char_grams
 
     # when / then
-    assert char_grams("heyyyyy!!") == char_grams("heyy")
+    assert char_grams("heyyyyy!!") == char_grams("heyyy")
     assert char_grams("القائمة") == char_grams("القائمه")
     assert "w:سلتي" in char_grams("وش في سلتي؟")
 

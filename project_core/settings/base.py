@@ -289,6 +289,10 @@ DIST_REF_EN = env_float("DIST_REF_EN", 0.75)
 # Measured on the seeded catalog (USE multilingual): Arabic queries sit farther from the
 # catalog than English ones; nonsense starts at ~0.78 (EN) / ~0.80 (AR).
 DIST_REF_AR = env_float("DIST_REF_AR", 0.78)
+# FAQ answers need to be closer than products: a wrong answer is worse than "not sure, here
+# is a person". Cosine distance of the closest FAQ wording (question or variant).
+FAQ_DIST_REF_EN = env_float("FAQ_DIST_REF_EN", 0.42)
+FAQ_DIST_REF_AR = env_float("FAQ_DIST_REF_AR", 0.45)
 
 # --- Shopify -----------------------------------------------------------------------------
 SHOPIFY_STORE_URL = env_str("SHOPIFY_STORE_URL")

@@ -1,0 +1,375 @@
+"""The slot parser and the whole-message commands: the failure classes of issue 13 (money
+read from specs and model numbers, "not more than" read as a minimum, commands found
+inside longer texts, a brand named for compatibility taken as a limit), in English and
+Arabic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+
+from brandkit.models import BrandAlias, BrandAliasKind
+from intent_classifier.commands import command_match
+from intent_classifier.slots import (
+    budget,
+    catalog_cache_clear,
+    extract,
+    order_number,
+    quantity,
+    specs,
+)
+from intent_classifier.types import IntentName
+from tests.factories import BrandFactory, CategoryFactory
+
+
+def _limits(text: str) -> tuple[Decimal | None, Decimal | None]:
+    low, high, _query = budget(text)
+    return low, high
+
+
+# --- budgets -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "high"),
+    [
+        ("not more than 1200", Decimal("1200")),
+        ("not more than 1200 laptop", Decimal("1200")),
+        ("no more than 1,200 usd", Decimal("1200")),
+        ("need a phone charger, nothing over 20 usd", Decimal("20")),
+        ("nothing over 20 usd", Decimal("20")),
+        ("android phone not more than 300", Decimal("300")),
+        ("tablet cheaper than 300", Decimal("300")),
+        ("smartwatch up to 250$", Decimal("250")),
+        ("600 max", Decimal("600")),
+        ("i have 600 max for a tablet", Decimal("600")),
+        ("أرخص من ٥٠٠", Decimal("500")),
+        ("جوال أرخص من 300", Decimal("300")),
+        ("ما يزيد عن 300", Decimal("300")),
+        ("لابتوب ما يزيد عن ١٠٠٠ دولار", Decimal("1000")),
+        ("ابي جوال 1.2k ماكس", Decimal("1200")),
+    ],
+)
+def test_a_ceiling_phrase_is_a_maximum_and_never_a_minimum(text: str, high: Decimal) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (None, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "low"),
+    [
+        ("2000 dollars and above", Decimal("2000")),
+        ("tv over 2000 dollars", Decimal("2000")),
+        ("phone at least 1000$", Decimal("1000")),
+        ("1000 and up", Decimal("1000")),
+        ("٢٠٠٠ دولار وفوق", Decimal("2000")),
+        ("لابتوب قوي سعره ٢٠٠٠ دولار وفوق", Decimal("2000")),
+        ("على الأقل 300", Decimal("300")),
+        ("جوال اندرويد فوق ٨٠٠ دولار", Decimal("800")),
+    ],
+)
+def test_a_floor_phrase_is_a_minimum(text: str, low: Decimal) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (low, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("between 500 and 1000", Decimal("500"), Decimal("1000")),
+        ("tv between 500 and 1000", Decimal("500"), Decimal("1000")),
+        ("headphones from 100 to 200 dollars", Decimal("100"), Decimal("200")),
+        ("500-800", Decimal("500"), Decimal("800")),
+        ("gaming laptop 1.2k to 1.6k", Decimal("1200"), Decimal("1600")),
+        ("بين ٥٠٠ و ١٠٠٠", Decimal("500"), Decimal("1000")),
+        ("من 1000 الى 1500", Decimal("1000"), Decimal("1500")),
+        ("لابتوب للشغل من ٦٠٠ لين ٩٠٠", Decimal("600"), Decimal("900")),
+    ],
+)
+def test_a_range_gives_both_limits(text: str, low: Decimal, high: Decimal) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "high"),
+    [
+        ("camera under 1.5k", Decimal("1500")),
+        ("budget two thousand", Decimal("2000")),
+        ("laptop under fifteen hundred dollars", Decimal("1500")),
+        ("ultrabook for under a thousand", Decimal("1000")),
+        ("under twenty dollars", Decimal("20")),
+        ("wireless mouse under twenty dollars", Decimal("20")),
+        ("الفين", Decimal("2000")),
+        ("لابتوب العاب تحت الفين دولار", Decimal("2000")),
+        ("خمسين", Decimal("50")),
+        ("سماعات بلوتوث اقل من خمسين دولار", Decimal("50")),
+    ],
+)
+def test_amounts_in_words_and_shorthand_are_read_as_numbers(text: str, high: Decimal) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (None, high)
+
+
+def test_budget_words_are_cut_from_the_search_words() -> None:
+    # when
+    _low, _high, query = budget("not more than 1200 laptop")
+    # then
+    assert query == "laptop"
+
+
+# --- specs and model numbers are never money -------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "256gb phone",
+        "16gb ram laptop",
+        "65 inch tv",
+        "٦٥ بوصة",
+        "جوال ٢٥٦ جيجا",
+        "rtx 4060 laptop",
+        "iphone 15",
+        "galaxy s24",
+        "4k tv",
+        "5000mah power bank",
+    ],
+)
+def test_a_spec_or_model_number_is_no_budget(text: str) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("256gb phone", "storage", "256gb"),
+        ("16gb ram laptop", "ram", "16gb"),
+        ("65 inch tv", "screen", "65inch"),
+        ("٦٥ بوصة", "screen", "65بوصه"),
+    ],
+)
+def test_a_spec_is_read_as_a_spec(text: str, kind: str, value: str) -> None:
+    # when
+    found = specs(text)
+    # then
+    assert found == {kind: value}
+
+
+@pytest.mark.parametrize(
+    ("text", "high"),
+    [
+        ("65 inch tv under 1000", Decimal("1000")),
+        ("laptop 16gb ram under 900", Decimal("900")),
+        ("4k tv less than 300 dollars", Decimal("300")),
+        ("iphone 15 under 1000", Decimal("1000")),
+        ("تلفزيون ٦٥ بوصة ما يزيد عن ١٥٠٠", Decimal("1500")),
+    ],
+)
+def test_a_spec_next_to_a_budget_leaves_the_budget_alone(text: str, high: Decimal) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (None, high)
+
+
+@pytest.mark.parametrize("text", ["under 2 kg laptop", "laptop under 1.5 kg"])
+def test_a_weight_is_no_budget(text: str) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you deliver within 2 days?",
+        "up to 2 years warranty?",
+        "headphones with over 8 hours battery",
+    ],
+)
+def test_a_duration_is_no_budget(text: str) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (None, None)
+
+
+@pytest.mark.parametrize(
+    "text", ["is the galaxy s24 in stock?", "is the ideapad slim 3 in stock?", "2 in 1 laptop"]
+)
+def test_the_preposition_in_is_no_screen_size(text: str) -> None:
+    # when
+    found = specs(text)
+    # then
+    assert found == {}
+
+
+@pytest.mark.parametrize("text", ["laptop for two thousand dollars", "phone under two thousand"])
+def test_an_amount_in_words_is_not_a_quantity(text: str) -> None:
+    # when
+    count = quantity(text)
+    # then
+    assert count is None
+
+
+# --- order numbers -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{prefix} 20261128 42",
+        "{prefix}-20261128-0042",
+        "{lower}-20261128-42",
+        "where is my order {lower}20261128-0042?",
+        "وين طلبي {prefix}-٢٠٢٦١١٢٨-٤٢",
+        "طلب رقم {lower} ٢٠٢٦١١٢٨ ٠٠٤٢",
+    ],
+)
+def test_an_order_number_is_read_in_its_canonical_form(typed: str) -> None:
+    # given
+    prefix = settings.ORDER_NUMBER_PREFIX
+    text = typed.format(prefix=prefix, lower=prefix.lower())
+    # when
+    number = order_number(text)
+    # then
+    assert number == f"{prefix}-20261128-0042"
+
+
+@pytest.mark.parametrize("text", ["20261128 42", "my order is late", "iphone 15 256gb"])
+def test_text_without_the_prefix_has_no_order_number(text: str) -> None:
+    # when
+    number = order_number(text)
+    # then
+    assert number is None
+
+
+# --- whole-message commands ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "intent", "implied"),
+    [
+        ("menu", IntentName.MENU, {}),
+        ("Menu!", IntentName.MENU, {}),
+        ("القائمة", IntentName.MENU, {}),
+        ("stop", IntentName.OPT_OUT, {}),
+        ("STOP", IntentName.OPT_OUT, {}),
+        ("english", IntentName.LANGUAGE, {"language": "en"}),
+        ("بالعربي", IntentName.LANGUAGE, {"language": "ar"}),
+        ("start over", IntentName.RESET, {}),
+        ("Start over.", IntentName.RESET, {}),
+        ("reset", IntentName.RESET, {}),
+        ("ابدأ من جديد", IntentName.RESET, {}),
+    ],
+)
+def test_a_whole_message_command_is_matched(text: str, intent: IntentName, implied: dict) -> None:
+    # when
+    matched = command_match(text)
+    # then
+    assert matched == (intent, implied)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I reset my earbuds?",
+        "laptop with an arabic keyboard",
+        "my address",
+        "I want to change my address",
+        "help me find a tablet",
+        "stop sending me the same phone",
+        "menu please show me phones",
+        "كيف اعيد ضبط السماعة؟",
+        "لابتوب بكيبورد عربي",
+    ],
+)
+def test_a_command_word_inside_a_longer_message_is_no_command(text: str) -> None:
+    # when
+    matched = command_match(text)
+    # then
+    assert matched is None
+
+
+# --- brands and category hints (read from the catalogue) -------------------------------------
+@pytest.fixture
+def catalogue(db) -> Iterator[None]:
+    """Brands, categories and a product-line alias as the parser reads them."""
+    catalog_cache_clear()
+    apple = BrandFactory(slug="apple", name_en="Apple", name_ar="أبل")
+    BrandFactory(slug="sony", name_en="Sony", name_ar="سوني")
+    BrandFactory(slug="garmin", name_en="Garmin", name_ar="جارمن")
+    BrandFactory(slug="samsung", name_en="Samsung", name_ar="سامسونج")
+    BrandAlias.objects.create(brand=apple, alias="iphone", kind=BrandAliasKind.LINE)
+    BrandAlias.objects.create(brand=apple, alias="ايفون", kind=BrandAliasKind.LINE)
+    phones = CategoryFactory(slug="phones", name_en="Phones", name_ar="جوالات")
+    CategoryFactory(slug="iphones", name_en="iPhones", name_ar="آيفون", parent=phones)
+    laptops = CategoryFactory(slug="laptops", name_en="Laptops", name_ar="لابتوبات")
+    CategoryFactory(
+        slug="gaming-laptops", name_en="Gaming laptops", name_ar="لابتوبات ألعاب", parent=laptops
+    )
+    CategoryFactory(slug="tablets", name_en="Tablets", name_ar="تابلت")
+    CategoryFactory(slug="chargers", name_en="Chargers", name_ar="شواحن")
+    CategoryFactory(slug="cables", name_en="Cables", name_ar="كيابل")
+    CategoryFactory(slug="consoles", name_en="Consoles", name_ar="أجهزة ألعاب")
+    CategoryFactory(slug="cameras", name_en="Cameras", name_ar="كاميرات")
+    yield
+    catalog_cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("cable for ps5", "cables"),
+        ("charger for iphone", "chargers"),
+        ("iphone charger", "chargers"),
+        ("شاحن للايفون", "chargers"),
+        ("5g phone with a good camera", "phones"),
+        ("gaming laptop", "gaming-laptops"),
+        ("help me find a tablet", "tablets"),
+        ("لابتوب العاب", "gaming-laptops"),
+    ],
+)
+def test_the_category_hint_is_the_head_of_the_phrase(catalogue, text: str, category: str) -> None:
+    # when
+    slots = extract(text)
+    # then
+    assert slots.get("category") == category
+
+
+@pytest.mark.parametrize("text", ["charger for iphone", "شاحن للايفون"])
+def test_a_brand_named_for_compatibility_is_no_brand_limit(catalogue, text: str) -> None:
+    # when
+    slots = extract(text)
+    # then
+    assert slots.get("brand_for") == "apple"
+    assert "brand" not in slots
+
+
+def test_a_category_word_is_never_corrected_to_a_brand(catalogue) -> None:
+    # when: "gaming" is two letters from "garmin"
+    slots = extract("gaming laptop")
+    # then
+    assert "brand" not in slots
+
+
+def test_a_misspelt_brand_is_recognised(catalogue) -> None:
+    # when
+    slots = extract("sonny camera")
+    # then
+    assert (slots.get("brand"), slots.get("category")) == ("sony", "cameras")
+
+
+def test_a_misspelt_product_type_is_recognised(catalogue) -> None:
+    # when
+    slots = extract("lapotp")
+    # then
+    assert slots.get("category") == "laptops"

@@ -1,0 +1,90 @@
+"""One understanding step per free-text message: the normalised text, the intent (a fixed
+command, or the classifier's), its confidence, the slots, whether it asks something, and
+the words to search products with. Everything downstream reads this, so no caller
+normalises, classifies or parses a budget again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from recos.language import normalise
+
+from . import slots as slot_rules
+from .classifier import classify
+from .commands import command_match
+from .types import ClassifyContext, IntentName, Slots
+
+# Below this the classifier is "unsure": the router then searches when the text names
+# products, matches FAQs when it asks, and otherwise asks the customer back.
+CONFIDENT = 0.6
+
+# A question: a "?", an interrogative opening a clause ("…, can it be changed"), or an
+# interrogative phrase anywhere ("if i order today when will i get it").
+_QUESTION = re.compile(
+    r"[?؟]"
+    r"|(?:^|[,،.;]\s*)(?:how|what|when|where|why|which|who|whats|what's|do|does|did|can|"
+    r"could|is|are|will|would|should|may|هل|كيف|متي|وين|اين|فين|ليش|ليه|لماذا|ماذا|ايش|"
+    r"وش|شو|كم|ما هي|ما هو|شلون|اقدر|ينفع|ممكن|تقدرون|عندكم|في|فيه)\b"
+    r"|\b(?:when will|when do|when does|how long|how much|how many|how do|how can|"
+    r"can i|can you|could you|do you|will it|is it|is there|are there|what now)\b"
+    r"|(?:^|\s)(?:هل|كيف|متي|ليش|ليه|ايش|وش|شلون|ازاي|امتي)(?:\s|$)",
+    re.IGNORECASE,
+)
+# "how do I reset my earbuds?": how to do something, a support question, never a search.
+_HOW_TO = re.compile(
+    r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|(?:^|\s)(?:كيف|ازاي|شلون)\s+"
+    r"(?!سعر|اسعار)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    text: str  # as typed
+    normalised: str
+    intent: IntentName
+    confidence: float
+    slots: Slots = field(default_factory=dict)  # type: ignore[assignment]
+    command: bool = False  # the whole message is a fixed command
+    question: bool = False  # it asks something ("?", a question word first)
+    how_to: bool = False  # it asks how to do something ("how do I pair …", "كيف اربط …")
+    query: str = ""  # the words to search products with (budget words cut out)
+    source: str = "local"
+
+    @property
+    def confident(self) -> bool:
+        return self.command or self.confidence >= CONFIDENT
+
+    @property
+    def names_products(self) -> bool:
+        """It names a product type, brand, product line, SKU or spec."""
+        return any(key in self.slots for key in ("category", "brand", "product_ref", "specs"))
+
+    @property
+    def has_limits(self) -> bool:
+        return any(key in self.slots for key in ("budget_min", "budget_max", "brand"))
+
+
+def understand(text: str, context: ClassifyContext | None = None) -> Understanding:
+    """The understanding of one customer message (never raises for an LLM failure)."""
+    text = text.strip()
+    plain = normalise(text)
+    _low, _high, query = slot_rules.budget(text)
+    command = command_match(text)
+    if command is not None:
+        intent, implied = command
+        slots: Slots = {**slot_rules.extract(text), **implied}  # type: ignore[typeddict-item]
+        return Understanding(text, plain, intent, 1.0, slots, command=True, query=query)
+    intent = classify(text, context)
+    return Understanding(
+        text,
+        plain,
+        intent.name,
+        intent.confidence,
+        intent.slots,
+        question=bool(_QUESTION.search(plain)),
+        how_to=bool(_HOW_TO.search(plain)),
+        query=query,
+        source=intent.source,
+    )

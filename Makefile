@@ -11,7 +11,7 @@ WORKER_OPTS ?= --pool threads --concurrency 16
 
 export DJANGO_SETTINGS_MODULE ?= project_core.settings.dev
 
-.PHONY: setup demo test test-mysql lint format run worker beat seed train chat bench check-deploy clean
+.PHONY: setup demo test test-mysql lint format run worker beat seed train chat bench eval eval-db eval-blind check-deploy clean
 
 # mysqlclient compiles against libmariadb/libmysqlclient; a bare machine without those
 # headers still gets everything else (the embedded SQLite default needs no MySQL driver).
@@ -81,6 +81,26 @@ chat: setup
 
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Dialog quality through the real engine on a fresh embedded database (docs/understanding.md).
+# eval: the dev set, with its failures listed; eval-blind: the frozen blind set, aggregate
+# only, failing below the floors (measured on 2026-12-02; a drop fails CI).
+EVAL_DB := var/eval.sqlite3
+EVAL_ENV := DB_NAME=$(EVAL_DB) CELERY_TASK_ALWAYS_EAGER=1
+BLIND_FLOORS ?=
+
+eval-db: setup
+	@mkdir -p var; rm -f $(EVAL_DB)
+	$(EVAL_ENV) $(PY) manage.py migrate --noinput -v 0
+	$(EVAL_ENV) $(PY) manage.py seed >/dev/null
+	$(EVAL_ENV) $(PY) manage.py train_product_embeddings >/dev/null
+	$(EVAL_ENV) $(PY) manage.py train_faq_embeddings >/dev/null
+
+eval: eval-db
+	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev --failures 60
+
+eval-blind: eval-db
+	$(EVAL_ENV) $(PY) manage.py eval_dialog --set blind $(BLIND_FLOORS)
 
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=project_core.settings.prod \

@@ -8,18 +8,19 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from intent_classifier.slots import CURRENCY_WORDS
+from recos.language import DIGITS, script_counts
+
 _SKU = re.compile(r"\b[A-Z]{2,5}-[A-Z0-9]{2,10}(?:-[A-Z0-9]{1,10})*\b")
+_MONEY = rf"(?:{CURRENCY_WORDS}|€|£)"
 _PRICE = re.compile(
-    r"(?:\$|usd|sar|aed|€|£|دولار|ريال)\s*(\d[\d,]*(?:\.\d+)?)"
-    r"|(\d[\d,]*(?:\.\d+)?)\s*(?:\$|usd|sar|aed|dollars?|دولار|ريال)",
-    re.IGNORECASE,
+    rf"{_MONEY}\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*{_MONEY}", re.IGNORECASE
 )
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٬٫", "0123456789,.")
 
 
 def prices_in(text: str) -> set[Decimal]:
     found: set[Decimal] = set()
-    for match in _PRICE.finditer(text.translate(_DIGITS)):
+    for match in _PRICE.finditer(text.translate(DIGITS)):
         raw = (match.group(1) or match.group(2)).replace(",", "")
         try:
             found.add(Decimal(raw).quantize(Decimal("0.01")))
@@ -28,15 +29,10 @@ def prices_in(text: str) -> set[Decimal]:
     return found
 
 
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
-
-
 def reply_in_language(*, reply: str, language: str) -> bool:
     """Whether most letters of `reply` are in the customer's script (product names and
     SKUs in Latin letters are expected inside an Arabic reply, so only the majority counts)."""
-    arabic = len(_ARABIC_LETTER.findall(reply))
-    latin = len(_LATIN_LETTER.findall(reply))
+    arabic, latin = script_counts(reply)
     return arabic > latin if language == "ar" else latin >= arabic
 
 

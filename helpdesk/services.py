@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from recos.language import normalise
 from users.models import Language
 
 from .models import FAQ, FAQVariant, UnansweredQuestion, UnansweredStatus
@@ -31,10 +32,10 @@ def _check_language(language: str) -> None:
 
 
 def unanswered_key(text: str) -> str:
-    """The identity of a question's wording: sha256 hex of the text lower-cased, with
-    whitespace collapsed and trailing ?/؟/!/. dropped, so "Do you sell drones?" and
-    "do you sell  drones" count as one question."""
-    normalised = " ".join(text.lower().split()).rstrip(_TRAILING_PUNCTUATION)
+    """The identity of a question's wording: sha256 hex of the text normalised
+    (`recos.language.normalise`: case, spaces, Arabic letter forms, digits) with trailing
+    ?/؟/!/. dropped, so "Do you sell drones?" and "do you sell  drones" count as one."""
+    normalised = normalise(text).rstrip(_TRAILING_PUNCTUATION)
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 

@@ -44,12 +44,11 @@ _lock = threading.Lock()
 
 _CANCEL_WORDS = ("cancel", "الغ", "الغاء", "الغي")
 _PUNCTUATION = re.compile(r"[^\w\s]")
-_ELONGATED = re.compile(r"(.)\1{2,}")  # "heyyyy", "شكراااا"
 
 
 def char_grams(text: str) -> Counter[str]:
     """Character 2-4-grams of each normalised word (padded with spaces) and the words."""
-    plain = _ELONGATED.sub(r"\1\1", _PUNCTUATION.sub(" ", normalise(text)))
+    plain = _PUNCTUATION.sub(" ", normalise(text))
     grams: Counter[str] = Counter()
     for word in plain.split():
         padded = f" {word} "

@@ -102,12 +102,12 @@ _AR_AMOUNTS = {
     "الف ونص": 1500,
     "الف وخمسميه": 1500,
 }
-_CURRENCY_WORDS = (
+CURRENCY_WORDS = (
     r"\$|usd|us\$|dollars?|bucks|دولار|دولارات|دولا|ريال|sar|sr|aed|درهم|dhs?|kwd|دينار|egp|جنيه"
 )
-CURRENCY = re.compile(rf"(?<!\w)({_CURRENCY_WORDS})(?!\w)", re.IGNORECASE)
+CURRENCY = re.compile(rf"(?<!\w)({CURRENCY_WORDS})(?!\w)", re.IGNORECASE)
 _NUMBER = r"(\d+(?:[.,]\d+)*)\s*(k(?![a-z])|K(?![a-z])|الف|thousand|grand)?"
-_AMOUNT = rf"(?:(?:{_CURRENCY_WORDS})\s*)?{_NUMBER}(?:\s*(?:{_CURRENCY_WORDS}))?"
+_AMOUNT = rf"(?:(?:{CURRENCY_WORDS})\s*)?{_NUMBER}(?:\s*(?:{CURRENCY_WORDS}))?"
 
 # Direction words, in normalised spelling. Order inside an alternation matters only for
 # shared prefixes; "not more than" is a maximum, so the minimum words refuse a leading "not".
@@ -144,7 +144,7 @@ _MIN_AFTER = re.compile(
     re.IGNORECASE,
 )
 _BARE_PRICE = re.compile(
-    rf"(?:(?:{_CURRENCY_WORDS})\s*{_NUMBER}|{_NUMBER}\s*(?:{_CURRENCY_WORDS}))", re.IGNORECASE
+    rf"(?:(?:{CURRENCY_WORDS})\s*{_NUMBER}|{_NUMBER}\s*(?:{CURRENCY_WORDS}))", re.IGNORECASE
 )
 
 # --- specs: a number with a unit is never money --------------------------------------------
@@ -546,7 +546,7 @@ def specs(text: str) -> dict[str, str]:
 def order_number(text: str) -> str | None:
     from orders.services import order_number_find
 
-    return order_number_find(text)
+    return order_number_find(normalise(text))
 
 
 def quantity(text: str) -> int | None:

@@ -146,9 +146,6 @@ def order_number_format(*, day: date, value: int) -> str:
     return f"{settings.ORDER_NUMBER_PREFIX}-{day:%Y%m%d}-{value:04d}"
 
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-
-
 @cache
 def _order_number_pattern(prefix: str) -> re.Pattern[str]:
     return re.compile(
@@ -157,10 +154,11 @@ def _order_number_pattern(prefix: str) -> re.Pattern[str]:
 
 
 def order_number_find(text: str) -> str | None:
-    """The order number a customer typed, in its canonical form, or None. The one reader
-    of what `order_number_next` writes: case, spaces or a missing dash, Arabic-Indic digits
-    and a short sequence ("ord 20260101 42") all read as `ORD-20260101-0042`."""
-    match = _order_number_pattern(settings.ORDER_NUMBER_PREFIX).search(text.translate(_DIGITS))
+    """The order number in `text` (normalised by `intent_classifier`: Latin digits), in
+    its canonical form, or None. The one reader of what `order_number_next` writes: case,
+    spaces or a missing dash and a short sequence ("ord 20260101 42") all read as
+    `ORD-20260101-0042`."""
+    match = _order_number_pattern(settings.ORDER_NUMBER_PREFIX).search(text)
     if not match:
         return None
     return f"{settings.ORDER_NUMBER_PREFIX}-{match.group(1)}-{int(match.group(2)):04d}"

@@ -25,6 +25,7 @@ from django.db.models import Count, Max
 
 from inventory.models import Product
 
+from .language import normalise
 from .models import ProductEmbedding
 
 VERSION_CHECK_SECONDS = 5.0
@@ -71,9 +72,10 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
 def lexical_tokens(text: str) -> list[str]:
-    """Lower-case word tokens (Arabic included); SKUs like "PH-IP15-128" also give their
-    parts, so a model number matches on its own."""
-    return _WORD.findall(text.lower())
+    """Word tokens of the normalised text (`language.normalise`: case, Arabic letter
+    forms, digits); SKUs like "PH-IP15-128" also give their parts, so a model number
+    matches on its own."""
+    return _WORD.findall(normalise(text))
 
 
 class LexicalIndex:

@@ -25,6 +25,16 @@ _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": 
 _WORD = re.compile(r"\w\w+")
 
 
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """(Arabic-script characters, Latin letters) in `text`: which language it is written
+    in (digits, emoji and punctuation say nothing)."""
+    return len(_ARABIC_SCRIPT.findall(text)), len(_LATIN_LETTER.findall(text))
+
+
 def normalise(text: str) -> str:
     """Lower case, Latin digits, one Arabic letter form, no tashkeel, "heyyy" → "hey"."""
     text = _DIACRITICS.sub("", text.translate(DIGITS)).lower().translate(_LETTERS)

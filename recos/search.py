@@ -297,12 +297,17 @@ def _search(
         of_type = ranked(typed) or _listing(typed, request.category_slug, request.limit)
         if not of_type:
             return []
-        products = of_type + [p for p in products if p not in of_type]
+        # Other types the words found follow only when the named type has few products:
+        # a page of gaming laptops needs no gaming mice after it.
+        others = [p for p in products if p not in of_type] if len(of_type) < _FEW else []
+        products = of_type + others
     elif not products and limited:
         # "gift under $50", "acer nitro": the words found nothing, the limits are the ask.
         products = _listing(filters, None, request.limit)
     return _in_stock_first(products[: request.limit])
 
+
+_FEW = 3  # fewer products of the named type than this: other types the words found follow
 
 # A request this close to a category's search terms names that category by its use.
 USE_CASE_DISTANCE = 0.72

@@ -31,6 +31,12 @@ class MessageInline(admin.TabularInline):
     max_num = 0
     show_change_link = True
 
+    def has_add_permission(self, request: HttpRequest, obj: Chat | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Chat | None = None) -> bool:
+        return False  # the transcript is a record; replies go through the handoff form
+
 
 class StaffReplyForm(forms.Form):
     text = forms.CharField(
@@ -58,6 +64,12 @@ class ChatAdmin(admin.ModelAdmin):
     inlines = [MessageInline]
     list_select_related = ("customer",)
     actions = ["end_handoff"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Chat | None = None):
+        # Messages go to the chat's customer: moving a chat to another customer would
+        # redirect its queued messages and the staff replies written in it.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "customer") if obj is not None else readonly
 
     # --- URLs -----------------------------------------------------------------------------
     def get_urls(self):
@@ -174,6 +186,11 @@ class ChatAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
+    """Read-only: inbound rows are what the customer said, outbound rows are what the
+    message pipeline persisted and sends. A row added or edited here would be sent (the
+    retry sweep sends every queued row), so staff write to a customer only through the
+    handoff reply form, which goes through the pipeline's rules (opt-out, 24-hour window)."""
+
     list_display = ("id", "chat", "direction", "msg_type", "status", "error_code", "created_at")
     list_filter = ("direction", "status", "msg_type")
     search_fields = ("wamid", "text", "chat__customer__wa_id")
@@ -181,6 +198,12 @@ class MessageAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "sent_at", "delivered_at", "read_at", "status_updated_at")
     date_hierarchy = "created_at"
     list_select_related = ("chat", "chat__customer")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
 
 
 @admin.register(Feedback)

@@ -75,6 +75,10 @@ class Message(models.Model):
     error_title = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_by_staff = models.CharField(max_length=150, blank=True)
+    allow_opted_out = models.BooleanField(
+        default=False,
+        help_text="Sent even if the customer has opted out: only the opt-out confirmation.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

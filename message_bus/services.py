@@ -42,7 +42,11 @@ def outbound_send(
     allow_opted_out: bool = False,
 ) -> list[Message]:
     """Persist `messages` (normalised to Graph limits) as queued outbound rows and dispatch
-    them, in order, after the transaction commits."""
+    them, in order, after the transaction commits.
+
+    An opted-out customer gets nothing: refused here, and checked again when each row is
+    sent (the customer may opt out while it waits). `allow_opted_out` is for the opt-out
+    confirmation alone; the rows remember it so the send task lets them through."""
     if customer.opted_out and not allow_opted_out:
         raise CustomerOptedOut(customer.wa_id)
     if not customer_in_service_window(customer=customer):
@@ -60,6 +64,7 @@ def outbound_send(
             text=part.render()[:4096],
             status=DeliveryStatus.QUEUED,
             sent_by_staff=sent_by_staff,
+            allow_opted_out=allow_opted_out,
         )
         for message in messages
         for part in normalise(message, more_body=more_body)

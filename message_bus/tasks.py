@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_MAX_SECONDS = 120.0
+# The error title of a queued message that was not sent because the customer opted out.
+OPTED_OUT_TITLE = "not sent: the customer opted out"
 
 
 def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
@@ -44,13 +46,19 @@ def _claim(message_id: int) -> Message | None:
         return message
 
 
-def _fail(message: Message, error: GraphAPIError) -> None:
+def _fail(message: Message, *, code: int | None, title: str) -> None:
     Message.objects.filter(pk=message.pk, status=DeliveryStatus.QUEUED).update(
         status=DeliveryStatus.FAILED,
-        error_code=error.code if error.code is not None else error.http_status,
-        error_title=error.title[:300],
+        error_code=code,
+        error_title=title[:300],
         status_updated_at=timezone.now(),
     )
+
+
+def _sendable(message: Message) -> bool:
+    """Whether the customer may receive it now: an opted-out customer gets nothing but the
+    opt-out confirmation, also when they opted out after the message was queued."""
+    return message.allow_opted_out or not message.chat.customer.opted_out
 
 
 def _mark_sent(message: Message, wamid: str) -> None:
@@ -81,7 +89,12 @@ def send_messages_task(self, message_ids: list[int]) -> None:
         message = _claim(message_id)
         if message is None:
             continue
+        if not _sendable(message):
+            logger.info("message %s not sent: the customer opted out", message_id)
+            _fail(message, code=None, title=OPTED_OUT_TITLE)
+            continue
         try:
+            # The recipient is the chat's customer, never anything stored in the body.
             wamid = transport.send(to=message.chat.customer.wa_id, payload=message.body)
         except GraphAPIError as error:
             if error.retryable and message.attempts < MAX_SEND_ATTEMPTS:
@@ -91,7 +104,8 @@ def send_messages_task(self, message_ids: list[int]) -> None:
                     countdown=backoff_seconds(message.attempts, error.retry_after),
                 ) from error
             logger.error("message %s failed: %s", message_id, error)
-            _fail(message, error)
+            code = error.code if error.code is not None else error.http_status
+            _fail(message, code=code, title=error.title)
             continue
         _mark_sent(message, wamid)
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-from wa_client.client import GraphClient
+from wa_client.client import GraphClient, message_request_body
 
 logger = logging.getLogger("message_bus.console")
 
@@ -27,8 +27,10 @@ class Transport(Protocol):
 
 class ConsoleTransport:
     def send(self, *, to: str, payload: dict[str, Any]) -> str:
+        # The request Graph would get, built by the same allow-list (and refused alike).
+        body = message_request_body(to=to, payload=payload)
         wamid = f"console.{uuid.uuid4().hex}"
-        logger.debug("to %s: %s", to, payload)
+        logger.debug("to %s: %s", to, body)
         return wamid
 
     def mark_read(self, *, wamid: str, typing: bool = True) -> None:

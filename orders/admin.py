@@ -54,6 +54,11 @@ class OrderEventInline(admin.TabularInline):
 
 
 def _transition_action(to_status: str, label: str):
+    """An order-list action that moves the selected orders through `order_transition`.
+    Offered, and run, only for users who may change orders: marking paid settles the
+    payment and cancelling restocks, so viewing orders is never enough."""
+
+    @admin.action(description=label, permissions=["change"])
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         moved, refused = 0, []
         for order in queryset:
@@ -70,7 +75,6 @@ def _transition_action(to_status: str, label: str):
             modeladmin.message_user(request, reason, messages.ERROR)
 
     action.__name__ = f"mark_{to_status}"
-    action.short_description = label  # type: ignore[attr-defined]
     return action
 
 

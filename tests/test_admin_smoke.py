@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from tests.admin_staff import offered_actions
+from tests.admin_staff import staff_client as limited_staff_client
 from tests.factories import (
     CustomerFactory,
     FAQFactory,
@@ -54,6 +56,16 @@ def test_add_form_opens_or_is_disabled(
 ) -> None:
     response = staff_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
     assert response.status_code in (200, 403)
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), MODELS)
+def test_a_view_only_user_is_offered_no_action(app_label: str, model_name: str) -> None:
+    # given: every action changes something, so each must require more than viewing
+    viewer = limited_staff_client(f"{app_label}.view_{model_name}")
+    # when
+    offered = offered_actions(viewer, f"admin:{app_label}_{model_name}_changelist")
+    # then
+    assert offered == set()
 
 
 def test_every_domain_model_is_registered_in_admin() -> None:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Customer
 
@@ -10,3 +11,12 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ("wa_id", "phone", "profile_name")
     readonly_fields = ("created_at", "updated_at", "last_inbound_at")
     date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Customer | None = None):
+        # Every message goes to the customer's WhatsApp id, and only the customer opts out
+        # or back in (STOP / START): editing either here would let staff message a number
+        # that never wrote to us, or someone who asked us to stop.
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is None:
+            return readonly
+        return (*readonly, "wa_id", "opted_out", "opted_out_at")

@@ -5,14 +5,62 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import requests
 from django.conf import settings
 
-from .errors import RETRYABLE_CODES, GraphAPIError, OutsideServiceWindow, TokenExpired
+from .errors import (
+    RETRYABLE_CODES,
+    GraphAPIError,
+    InvalidMessage,
+    OutsideServiceWindow,
+    TokenExpired,
+)
 
 logger = logging.getLogger(__name__)
+
+# The message types of Graph's `messages` endpoint; each carries its content in an object
+# named after the type ({"type": "text", "text": {...}}).
+MESSAGE_TYPES = frozenset(
+    {
+        "audio",
+        "contacts",
+        "document",
+        "image",
+        "interactive",
+        "location",
+        "reaction",
+        "sticker",
+        "template",
+        "text",
+        "video",
+    }
+)
+
+
+def message_request_body(*, to: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The `messages` request for a stored message body and its recipient.
+
+    Built from an allow-list: the envelope is ours, `to` is the caller's (the chat's
+    customer), and from `payload` only `type` and that type's object are taken. A stored
+    body can therefore never change the recipient or add request fields; other keys are
+    dropped (and logged). A body without a known type and its object raises InvalidMessage.
+    """
+    kind = payload.get("type")
+    if not isinstance(kind, str) or kind not in MESSAGE_TYPES or not payload.get(kind):
+        raise InvalidMessage(code=None, title=f"not a message Graph accepts (type {kind!r})")
+    dropped = sorted(str(key) for key in payload if key not in ("type", kind))
+    if dropped:
+        logger.warning("outbound %s message: dropped keys %s", kind, dropped)
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": kind,
+        kind: payload[kind],
+    }
 
 
 class GraphClient:
@@ -49,15 +97,11 @@ class GraphClient:
     def messages_url(self) -> str:
         return f"{self.base_url}/{self.api_version}/{self.phone_id}/messages"
 
-    def send(self, *, to: str, payload: dict[str, Any]) -> str:
-        """Send one message body (`type` + its object) to a WhatsApp id; returns the wamid."""
-        body = {
-            "messaging_product": "whatsapp",
-            "recipient_type": "individual",
-            "to": to,
-            **payload,
-        }
-        data = self._post(body)
+    def send(self, *, to: str, payload: Mapping[str, Any]) -> str:
+        """Send one message body (`type` + its object) to a WhatsApp id; returns the wamid.
+        Nothing in `payload` but the type and its object reaches Graph (see
+        `message_request_body`)."""
+        data = self._post(message_request_body(to=to, payload=payload))
         try:
             return data["messages"][0]["id"]
         except (KeyError, IndexError, TypeError) as exc:

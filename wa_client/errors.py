@@ -30,3 +30,11 @@ class OutsideServiceWindow(GraphAPIError):
 
 class TokenExpired(GraphAPIError):
     """190: the access token expired or was revoked; nothing can be sent until rotated."""
+
+
+class InvalidMessage(GraphAPIError):
+    """A stored message body that is not a message Graph accepts; refused before any
+    request is made, and never worth a retry."""
+
+    def __init__(self, *, code: int | None = None, title: str) -> None:
+        super().__init__(code=code, title=title, retryable=False)

@@ -10,11 +10,13 @@ from message_bus.dto import Button, ReplyButtons, Text
 from message_bus.services import CustomerOptedOut, OutsideServiceWindow, outbound_send, text_send
 from message_bus.tasks import (
     MAX_SEND_ATTEMPTS,
+    OPTED_OUT_TITLE,
     _mark_sent,
     retry_failed_task,
     send_messages_task,
 )
 from tests.factories import CustomerFactory
+from users.models import Customer
 from wa_gateway.tests.fixtures import (
     GRAPH_TOKEN,
     MESSAGES_PATH,
@@ -238,6 +240,85 @@ def test_an_opted_out_customer_is_never_sent_free_form_messages():
     with pytest.raises(CustomerOptedOut):
         text_send(customer=customer, text="hello")
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+
+
+def test_a_stored_body_with_a_to_is_still_sent_to_the_chats_customer_only(fake_graph):
+    # given: a queued row whose body was altered to name another recipient and extra fields
+    row = _queued("hello")
+    Message.objects.filter(pk=row.pk).update(
+        body={
+            "to": "15550001111",
+            "type": "text",
+            "text": {"body": "hello", "preview_url": False},
+            "recipient_type": "group",
+            "context": {"message_id": "wamid.X"},
+        }
+    )
+    fake_graph.expect_request(MESSAGES_PATH, method="POST").respond_with_json(_ok("wamid.TO"))
+    # when
+    send_messages_task.delay([row.pk])
+    # then: exactly the request of a clean body, to the chat's customer
+    (request,) = _requests(fake_graph)
+    _assert_send_request(request, "hello")
+
+
+def test_a_stored_body_graph_would_not_accept_is_failed_without_a_request(fake_graph):
+    # given
+    row = _queued()
+    Message.objects.filter(pk=row.pk).update(body={"to": "15550001111", "type": "payment"})
+    # when
+    send_messages_task.delay([row.pk])
+    # then
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.FAILED
+    assert "not a message Graph accepts" in row.error_title
+    assert _requests(fake_graph) == []
+
+
+def test_a_message_queued_before_the_customer_opted_out_is_not_sent(fake_graph):
+    # given
+    row = _queued("a reminder")
+    Customer.objects.filter(pk=row.chat.customer_id).update(opted_out=True)
+    # when
+    send_messages_task.delay([row.pk])
+    # then
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.FAILED
+    assert row.error_title == OPTED_OUT_TITLE
+    assert row.wamid is None
+    assert _requests(fake_graph) == []
+
+
+def test_the_retry_sweep_does_not_send_queued_messages_to_an_opted_out_customer(fake_graph):
+    # given
+    row = _queued("stuck")
+    Message.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    Customer.objects.filter(pk=row.chat.customer_id).update(opted_out=True)
+    # when
+    retry_failed_task()
+    # then
+    row.refresh_from_db()
+    assert (row.status, row.error_title) == (DeliveryStatus.FAILED, OPTED_OUT_TITLE)
+    assert _requests(fake_graph) == []
+
+
+def test_the_opt_out_confirmation_still_reaches_an_opted_out_customer(fake_graph):
+    # given
+    customer = CustomerFactory(wa_id=WA_ID, opted_out=True, last_inbound_at=timezone.now())
+    (row,) = outbound_send(
+        customer=customer, messages=[Text(body="You are opted out.")], allow_opted_out=True
+    )
+    fake_graph.expect_request(MESSAGES_PATH, method="POST").respond_with_json(_ok("wamid.BYE"))
+    # when
+    send_messages_task.delay([row.pk])
+    # then
+    row.refresh_from_db()
+    assert row.allow_opted_out is True
+    assert row.status == DeliveryStatus.SENT
+    (request,) = _requests(fake_graph)
+    _assert_send_request(request, "You are opted out.")
 
 
 def test_free_form_messages_outside_the_service_window_are_refused():

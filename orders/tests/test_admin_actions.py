@@ -10,6 +10,7 @@ from django.urls import reverse
 from orders.models import Order, OrderEvent, OrderStatus
 from orders.services import Address, cart_add_item, order_place, order_transition
 from payments.models import PaymentStatus
+from tests.admin_staff import offered_actions, post_action, staff_client
 from tests.factories import (
     CustomerFactory,
     PaymentOptionFactory,
@@ -174,3 +175,58 @@ def test_a_mixed_selection_moves_the_legal_orders_and_reports_the_others(admin_c
     messages = _flash(response)
     assert "Mark paid: 1 order(s)." in messages
     assert any(delivered.order_number in m for m in messages)
+
+
+TRANSITIONS = ["mark_paid", "mark_shipped", "mark_delivered", "mark_cancelled"]
+
+
+def test_a_view_only_user_is_offered_no_order_action():
+    # given
+    viewer = staff_client("orders.view_order")
+    # when
+    offered = offered_actions(viewer, CHANGELIST)
+    # then
+    assert not offered & set(TRANSITIONS)
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("mark_paid", OrderStatus.PLACED),
+        ("mark_shipped", OrderStatus.PAID),
+        ("mark_delivered", OrderStatus.SHIPPED),
+        ("mark_cancelled", OrderStatus.PLACED),
+    ],
+)
+def test_a_forged_action_post_by_a_view_only_user_changes_nothing(action, status):
+    # given: an order the action would move
+    order = _order(status=status, stock=5, quantity=2)
+    product = order.items.get().product
+    payment_status = order.payments.get().status
+    events = OrderEvent.objects.filter(order=order).count()
+    viewer = staff_client("orders.view_order")
+    # when
+    post_action(viewer, CHANGELIST, action, [order.pk])
+    # then
+    order.refresh_from_db()
+    product.refresh_from_db()
+    assert order.status == status
+    assert product.stock == 3  # mark_cancelled would have restocked
+    assert order.payments.get().status == payment_status
+    assert OrderEvent.objects.filter(order=order).count() == events
+
+
+def test_a_user_who_may_change_orders_is_offered_and_runs_the_actions():
+    # given
+    order = _order(stock=5, quantity=2)
+    product = order.items.get().product
+    manager = staff_client("orders.view_order", "orders.change_order")
+    # when
+    offered = offered_actions(manager, CHANGELIST)
+    post_action(manager, CHANGELIST, "mark_cancelled", [order.pk])
+    # then
+    order.refresh_from_db()
+    product.refresh_from_db()
+    assert set(TRANSITIONS) <= offered
+    assert order.status == OrderStatus.CANCELLED
+    assert product.stock == 5

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from wa_client.client import GraphClient
-from wa_client.errors import GraphAPIError, OutsideServiceWindow, TokenExpired
+from wa_client.errors import GraphAPIError, InvalidMessage, OutsideServiceWindow, TokenExpired
 
 PATH = "/v21.0/123/messages"
 
@@ -48,6 +48,70 @@ def test_send_posts_the_body_with_bearer_token_and_returns_the_wamid(client, htt
         "type": "text",
         "text": {"body": "hi"},
     }
+
+
+def test_a_to_in_the_stored_body_does_not_change_the_recipient(client, httpserver):
+    # given: a body that tries to redirect the message, before and after "type"
+    httpserver.expect_request(PATH, method="POST").respond_with_json(
+        {"messages": [{"id": "wamid.NEW"}]}
+    )
+    payload = {
+        "to": "15550001111",
+        "recipient_type": "group",
+        "messaging_product": "other",
+        "type": "text",
+        "text": {"body": "hi"},
+    }
+    # when
+    client.send(to="966500000001", payload=payload)
+    # then
+    body = _only_request(httpserver).get_json()
+    assert body["to"] == "966500000001"
+    assert body["recipient_type"] == "individual"
+    assert body["messaging_product"] == "whatsapp"
+
+
+def test_keys_outside_the_message_type_are_dropped(client, httpserver):
+    # given
+    httpserver.expect_request(PATH, method="POST").respond_with_json(
+        {"messages": [{"id": "wamid.NEW"}]}
+    )
+    payload = {
+        "type": "interactive",
+        "interactive": {"type": "button", "body": {"text": "Pick"}},
+        "template": {"name": "promo"},  # another type's object
+        "context": {"message_id": "wamid.OTHER"},
+        "biz_opaque_callback_data": "x",
+    }
+    # when
+    client.send(to="966500000001", payload=payload)
+    # then
+    assert _only_request(httpserver).get_json() == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": "966500000001",
+        "type": "interactive",
+        "interactive": {"type": "button", "body": {"text": "Pick"}},
+    }
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": {"body": "hi"}},  # no type
+        {"type": "payment", "payment": {"amount": 1}},  # not a message type
+        {"type": "text"},  # no object for the type
+        {"type": ["text"], "text": {"body": "hi"}},
+    ],
+    ids=["no-type", "unknown-type", "no-object", "type-not-a-string"],
+)
+def test_a_body_that_is_no_graph_message_is_refused_without_a_request(client, httpserver, payload):
+    # when
+    with pytest.raises(InvalidMessage) as caught:
+        client.send(to="966500000001", payload=payload)
+    # then
+    assert caught.value.retryable is False
+    assert httpserver.log == []
 
 
 def test_mark_read_sends_the_read_status_with_the_typing_indicator(client, httpserver):

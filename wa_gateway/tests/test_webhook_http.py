@@ -84,6 +84,26 @@ def test_webhook_with_a_bad_missing_or_sha1_signature_is_forbidden(post_webhook,
     assert not InboundEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "sha256=" + "\u00e9" * 64,  # Latin-1, as a WSGI server decodes header bytes
+        "sha256=" + "\u0663" * 64,  # Arabic-Indic digits
+        "sha256=\u00ff",
+        "sha256=" + "a" * 63 + "\udcff",  # a lone surrogate (surrogateescape'd bytes)
+    ],
+    ids=["latin1", "arabic-digits", "short", "surrogate"],
+)
+def test_webhook_with_a_non_ascii_signature_is_forbidden_not_an_error(post_webhook, signature):
+    # given
+    payload = payloads.text_message("966500000002", "hi", wamid="wamid.NONASCII")
+    # when
+    response = post_webhook(payload, signature=signature)
+    # then
+    assert response.status_code == 403
+    assert not InboundEvent.objects.exists()
+
+
 def test_signature_of_a_different_body_is_forbidden(post_webhook, settings):
     # given: a valid signature of another body (a replayed header)
     other = json.dumps(payloads.text_message("966500000003", "other")).encode()

@@ -100,7 +100,9 @@ _NOT_ABOUT_PRODUCTS = frozenset(
     }
 )
 # Actions a question may only ask about ("can I cancel after paying?" is the cancellation
-# policy, not a cancellation): the FAQ answers first when one is close.
+# policy, not a cancellation): the FAQ answers first when one is much closer than usual
+# (its reply still offers a person). "Can you stop the messages?" is a request; "how do I
+# stop …" goes to the FAQ by its own rule.
 _ASKED_ABOUT = frozenset(
     {
         IntentName.ORDER_STATUS,
@@ -108,7 +110,6 @@ _ASKED_ABOUT = frozenset(
         IntentName.CANCEL_ORDER,
         IntentName.CHECKOUT,
         IntentName.HUMAN,
-        IntentName.OPT_OUT,
         IntentName.HELP,
         IntentName.CLEAR_CART,
         IntentName.RESET,
@@ -169,7 +170,8 @@ def route_text(understanding: Understanding) -> list[Route]:
         routes.append((FAQ_STATE, ""))
     elif u.names_products and (u.intent in _NOT_ABOUT_PRODUCTS or not u.confident):
         if u.question:
-            routes.append((FAQ_STATE, FAQ_TRY))  # "do you take apple pay?"
+            # "do you take apple pay?": an FAQ answers only when much closer than a search
+            routes.append((FAQ_STATE, FAQ_OVERRIDE))
         routes.append((SEARCH_STATE, ""))
     elif u.confident and declared is not None:
         if u.question and u.intent in _ASKED_ABOUT:

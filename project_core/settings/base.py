@@ -292,7 +292,7 @@ DIST_REF_AR = env_float("DIST_REF_AR", 0.78)
 # FAQ answers need to be closer than products: a wrong answer is worse than "not sure, here
 # is a person". Cosine distance of the closest FAQ wording (question or variant).
 FAQ_DIST_REF_EN = env_float("FAQ_DIST_REF_EN", 0.42)
-FAQ_DIST_REF_AR = env_float("FAQ_DIST_REF_AR", 0.45)
+FAQ_DIST_REF_AR = env_float("FAQ_DIST_REF_AR", 0.42)
 
 # --- Shopify -----------------------------------------------------------------------------
 SHOPIFY_STORE_URL = env_str("SHOPIFY_STORE_URL")

@@ -72,7 +72,7 @@ class SearchState(State):
         if result.products:
             return _page(ctx, result.products, page_number(ctx.payload), label)
         if result.nearest:
-            return _nearest(ctx, request, result.nearest, result.broken, label)
+            return _nearest(ctx, result.nearest, result.broken, label)
         if u is not None and not ctx.payload and not u.names_products and not u.confident:
             return DECLINE  # a guess that found nothing: ask the customer back instead
         return StateResult(
@@ -125,46 +125,29 @@ def _label(ctx: TurnContext, request: SearchRequest) -> str:
 
 def _page(ctx: TurnContext, products: list, page: int, label: str) -> StateResult:
     shown, more = page_of(products, page)
-    ctx.data["last_results"] = [p.sku for p in shown]
     body = _("Here is what I found for “%(query)s”:") % {"query": label}
     if page > 1:
         body += " " + _("(page %(page)s)") % {"page": page}
-    return StateResult(
-        messages=[
-            product_list_message(
-                products=shown,
-                language=ctx.language,
-                body=body,
-                more_id=f"srch:p{page + 1}" if more else "",
-                section_title=_("Results"),
-            )
-        ],
-        next_state="assistant",
-    )
+    return _listed(ctx, shown, body, _("Results"), f"srch:p{page + 1}" if more else "")
 
 
-def _nearest(
-    ctx: TurnContext, request: SearchRequest, nearest: list, broken: str, label: str
-) -> StateResult:
+def _nearest(ctx: TurnContext, nearest: list, broken: str, label: str) -> StateResult:
     """Nothing meets a limit: say which, and show the closest beyond it under a heading
     that does not claim the limit."""
-    first = nearest[0]
-    price = format_money(first.price, first.currency)
+    price = format_money(nearest[0].price, nearest[0].currency)
     if broken == LimitBroken.PRICE_MAX:
-        body = _("Nothing matches “%(query)s”. The cheapest close match is %(price)s:") % {
-            "query": label,
-            "price": price,
-        }
+        body = _("Nothing matches “%(query)s”. The cheapest close match is %(price)s:")
     elif broken == LimitBroken.PRICE_MIN:
-        body = _("Nothing matches “%(query)s”. The most expensive close match is %(price)s:") % {
-            "query": label,
-            "price": price,
-        }
+        body = _("Nothing matches “%(query)s”. The most expensive close match is %(price)s:")
     else:
-        body = _("We have nothing from that brand for “%(query)s”. Similar products:") % {
-            "query": label
-        }
-    shown = nearest[:9]
+        body = _("We have nothing from that brand for “%(query)s”. Similar products:")
+    shown, _more = page_of(nearest, 1)
+    return _listed(ctx, shown, body % {"query": label, "price": price}, _("Closest matches"))
+
+
+def _listed(
+    ctx: TurnContext, shown: list, body: str, section_title: str, more_id: str = ""
+) -> StateResult:
     ctx.data["last_results"] = [p.sku for p in shown]
     return StateResult(
         messages=[
@@ -172,7 +155,8 @@ def _nearest(
                 products=shown,
                 language=ctx.language,
                 body=body,
-                section_title=_("Closest matches"),
+                more_id=more_id,
+                section_title=section_title,
             )
         ],
         next_state="assistant",

@@ -209,10 +209,7 @@ def classify_local(text: str, context: ClassifyContext | None = None) -> Intent:
     share = float(shares[position] / shares.sum())
     # An utterance far from every example is unlike anything the shop expects.
     confidence = round(share * min(1.0, nearest / 0.6), 3)
-    best = _corrected(model.intents[position], slots, plain)
-    if best in (IntentName.SEARCH, IntentName.BUDGET, IntentName.BRAND, IntentName.RECOMMEND):
-        slots.setdefault("query", text.strip())
-    return Intent(best, confidence, slots)
+    return Intent(_corrected(model.intents[position], slots, plain), confidence, slots)
 
 
 def _corrected(best: IntentName, slots: dict[str, Any], plain: str) -> IntentName:

@@ -1361,7 +1361,8 @@ def language_named(text: str) -> str | None:
 def extract(text: str) -> dict[str, Any]:
     """Every slot the rules can read from `text` (a key is absent when not said)."""
     slots: dict[str, Any] = {}
-    low, high, _rest = budget(text)
+    low, high, rest = budget(text)
+    slots["query"] = rest  # the words to search with: the budget cut out
     if low is not None:
         slots["budget_min"] = low
     if high is not None:

@@ -71,7 +71,7 @@ class Slots(TypedDict, total=False):
     product_ref: str  # a SKU or the product words the customer named
     order_number: str  # ORDER_NUMBER_PREFIX-YYYYMMDD-NNNN, upper case
     language: Literal["en", "ar"]
-    query: str  # the text to search products with
+    query: str  # the words to search products with (normalised, budget words cut out)
     brands: list[str]  # every brand the product may be of, when more than one is named
     brand_for: str  # a brand named as what the product is for ("charger for iphone")
     specs: dict[str, str]  # storage, ram, screen, ... as asked ("256gb", "65inch")

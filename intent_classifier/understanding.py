@@ -70,12 +70,13 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
     """The understanding of one customer message (never raises for an LLM failure)."""
     text = text.strip()
     plain = normalise(text)
-    _low, _high, query = slot_rules.budget(text)
     command = command_match(text)
     if command is not None:
         intent, implied = command
         slots: Slots = {**slot_rules.extract(text), **implied}  # type: ignore[typeddict-item]
-        return Understanding(text, plain, intent, 1.0, slots, command=True, query=query)
+        return Understanding(
+            text, plain, intent, 1.0, slots, command=True, query=slots.get("query", "")
+        )
     intent = classify(text, context)
     return Understanding(
         text,
@@ -85,6 +86,6 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         intent.slots,
         question=bool(_QUESTION.search(plain)),
         how_to=bool(_HOW_TO.search(plain)),
-        query=query,
+        query=intent.slots.get("query", ""),
         source=intent.source,
     )

@@ -1,7 +1,9 @@
-import os
+"""The ASGI application (production settings unless DJANGO_SETTINGS_MODULE says otherwise)."""
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project_core.settings.dev")
+from project_core.entry import settings_module_default
+
+settings_module_default()
 
 application = get_asgi_application()

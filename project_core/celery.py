@@ -8,9 +8,10 @@ import os
 from celery import Celery
 from celery.signals import task_postrun, task_prerun, worker_process_init
 
+from .entry import settings_module_default
 from .log_context import bind_ids, unbind_ids
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project_core.settings.dev")
+settings_module_default()
 
 app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -11,7 +11,6 @@ MIDDLEWARE stack.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,7 +18,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
 from django.test.utils import override_settings
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project_core.settings.dev")
+from project_core.entry import settings_module_default
+
+settings_module_default()
 
 WEBHOOK_PATH = "/hook/"
 

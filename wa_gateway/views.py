@@ -41,13 +41,19 @@ def hmac_equal(a: str, b: str) -> bool:
 
 
 def _signature_ok(request: HttpRequest, body: bytes) -> bool:
+    """Fail closed: without an app secret nothing is accepted, except with DEBUG on and an
+    explicit WA_ALLOW_UNSIGNED=1 (local experiments)."""
     global _warned_unsigned
     secret = settings.WA_APP_SECRET
     if not secret:
+        allowed = settings.DEBUG and settings.WA_ALLOW_UNSIGNED
         if not _warned_unsigned:
-            logger.warning("WA_APP_SECRET is empty: webhook signatures are NOT verified (dev only)")
+            logger.warning(
+                "WA_APP_SECRET is empty: unsigned webhooks are %s",
+                "ACCEPTED (DEBUG and WA_ALLOW_UNSIGNED)" if allowed else "refused",
+            )
             _warned_unsigned = True
-        return True
+        return allowed
     return signature_valid(
         body=body, header=request.headers.get("X-Hub-Signature-256", ""), secret=secret
     )

@@ -171,6 +171,10 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # Meta sends webhook bodies of up to 3 MB; Django's 2.5 MB default would reject them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 WEBHOOK_MAX_BODY_BYTES = 4 * 1024 * 1024
+# A webhook body is validated whole before anything is stored: at most this many
+# messages + statuses (Meta batches far fewer) and this JSON nesting depth.
+WEBHOOK_MAX_ITEMS = env_int("WEBHOOK_MAX_ITEMS", 1000)
+WEBHOOK_MAX_DEPTH = env_int("WEBHOOK_MAX_DEPTH", 32)
 
 # --- REST framework ----------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -253,10 +257,17 @@ DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 90)
 # importing message_bus. Empty: staff replies and cart reminders are refused.
 OUTBOUND_TEXT_SENDER = "message_bus.services.text_send"
 MONEY_PLACES = Decimal("0.01")
+# Per customer: at most this many inbound messages in the window are answered (each can
+# cost LLM calls); the first one over the limit gets one polite "slow down".
+INBOUND_RATE_MAX_MESSAGES = env_int("INBOUND_RATE_MAX_MESSAGES", 20)
+INBOUND_RATE_WINDOW_SECONDS = env_int("INBOUND_RATE_WINDOW_SECONDS", 60)
 
 # --- WhatsApp Cloud API ------------------------------------------------------------------
 WA_VERIFY_TOKEN = env_str("WA_VERIFY_TOKEN")
 WA_APP_SECRET = env_str("WA_APP_SECRET")
+# Without WA_APP_SECRET every webhook is refused, unless DEBUG is on and this says so
+# (a local experiment with hand-made payloads). Never in production.
+WA_ALLOW_UNSIGNED = env_bool("WA_ALLOW_UNSIGNED", False)
 WA_BEARER_TOKEN = env_str("WA_BEARER_TOKEN")
 WA_PHONE_ID = env_str("WA_PHONE_ID")
 WA_GRAPH_URL = env_str("WA_GRAPH_URL", "https://graph.facebook.com").rstrip("/")

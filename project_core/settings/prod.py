@@ -5,10 +5,12 @@ Refuses to start without the secrets a public deployment needs."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, WA_APP_SECRET
+from .base import ALLOWED_HOSTS, SECRET_KEY, WA_ALLOW_UNSIGNED, WA_APP_SECRET
 from .env import env_bool, env_int, env_str
 
 DEBUG = False
+# Meta's app secrets are 32 hex characters; anything short is a placeholder.
+WA_APP_SECRET_MIN_LENGTH = 16
 
 if not SECRET_KEY or SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random string of 50+ chars")
@@ -16,8 +18,13 @@ if len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is not random enough")
 if not env_str("DJANGO_ALLOWED_HOSTS") or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the public host names")
-if not WA_APP_SECRET:
-    raise ImproperlyConfigured("WA_APP_SECRET is required to verify webhook signatures")
+if len(WA_APP_SECRET) < WA_APP_SECRET_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"WA_APP_SECRET (the Meta app secret that signs webhooks) must be set, "
+        f"{WA_APP_SECRET_MIN_LENGTH}+ characters"
+    )
+if WA_ALLOW_UNSIGNED:
+    raise ImproperlyConfigured("WA_ALLOW_UNSIGNED is for local development only")
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # Health probes come from the load balancer over plain HTTP.

@@ -24,7 +24,7 @@ def _env(**overrides: str | None) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="project_core.settings.prod",
         DJANGO_SECRET_KEY=STRONG_SECRET,
         DJANGO_ALLOWED_HOSTS="shop.example.com",
-        WA_APP_SECRET="prod-app-secret",
+        WA_APP_SECRET="prod-app-secret-0123456789abcdef",
     )
     for key, value in overrides.items():
         if value is None:
@@ -69,6 +69,8 @@ def test_check_deploy_passes_at_warning_level_with_a_strong_secret():
         ({"DJANGO_SECRET_KEY": "dev-insecure-key-change-me" + "x" * 40}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS"),
         ({"WA_APP_SECRET": None}, "WA_APP_SECRET"),
+        ({"WA_APP_SECRET": "x"}, "16+ characters"),
+        ({"WA_ALLOW_UNSIGNED": "1"}, "WA_ALLOW_UNSIGNED"),
     ],
     ids=[
         "no-secret",
@@ -77,6 +79,8 @@ def test_check_deploy_passes_at_warning_level_with_a_strong_secret():
         "dev-secret",
         "no-hosts",
         "no-app-secret",
+        "one-character-app-secret",
+        "unsigned-webhooks-allowed",
     ],
 )
 def test_prod_refuses_to_start_without_its_required_secrets(overrides, complaint):

@@ -112,7 +112,8 @@ eval-blind: eval-db
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=project_core.settings.prod \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	DJANGO_ALLOWED_HOSTS=shop.example.com WA_APP_SECRET=ci-check \
+	DJANGO_ALLOWED_HOSTS=shop.example.com WA_APP_SECRET=ci-check-app-secret-0123 \
+	REDIS_URL=redis://127.0.0.1:6379/0 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.permissions import DjangoModelPermissions
+from django.conf import settings
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
 from rest_framework.request import Request
 
 _VIEW = ["%(app_label)s.view_%(model_name)s"]
@@ -27,3 +28,14 @@ class StaffModelPermissions(DjangoModelPermissions):
         if not (user and user.is_authenticated and user.is_staff):
             return False
         return super().has_permission(request, view)
+
+
+class ApiDocsPermission(BasePermission):
+    """The OpenAPI schema and Swagger UI describe every staff endpoint: staff only, unless
+    API_DOCS_PUBLIC (dev) says otherwise. Read per request, so tests can switch it."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if settings.API_DOCS_PUBLIC:
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff)

@@ -6,6 +6,7 @@ from rest_framework import routers
 from rest_framework.permissions import AllowAny
 
 from . import views
+from .permissions import ApiDocsPermission
 
 
 class ApiRootView(routers.APIRootView):
@@ -30,13 +31,16 @@ app_name = "api"
 urlpatterns = [
     path(
         "schema/",
-        SpectacularAPIView.as_view(permission_classes=[AllowAny]),
+        SpectacularAPIView.as_view(permission_classes=[ApiDocsPermission]),
         name="schema",
     ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[AllowAny]),
+        SpectacularSwaggerView.as_view(
+            url_name="api:schema", permission_classes=[ApiDocsPermission]
+        ),
         name="docs",
     ),
+    path("token/", views.TokenObtainView.as_view(), name="token"),
     path("", include(router.urls)),
 ]

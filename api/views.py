@@ -5,15 +5,22 @@ staff views require a staff account with the model's view permission."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
+from rest_framework.throttling import ScopedRateThrottle
 
 from conversation_log.selectors import chat_list, chat_transcript
 from helpdesk.selectors import faq_list
@@ -134,3 +141,27 @@ class ChatViewSet(StaffReadOnlyViewSet):
         chat = self.get_object()
         context = {**self.get_serializer_context(), "transcript": chat_transcript(chat=chat)}
         return Response(s.ChatDetailSerializer(chat, context=context).data)
+
+
+class TokenObtainView(ObtainAuthToken):
+    """POST username + password → the staff account's API token. Failed attempts count
+    towards django-axes' lockout (429 once locked out) and the `login` throttle."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+    renderer_classes = [JSONRenderer]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # axes marks a lockout on the Django request it is given; DRF wraps that request,
+        # so ask before checking the password.
+        data = request.data if isinstance(request.data, Mapping) else {}
+        username = data.get("username") if isinstance(data.get("username"), str) else None
+        if AxesProxyHandler.is_locked(request._request, {"username": username}):
+            return Response({"detail": "Too many failed logins; try again later."}, status=429)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if not user.is_staff:
+            raise PermissionDenied("API tokens are for staff accounts.")
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -59,6 +59,8 @@ def app_env(**extra: str) -> dict[str, str]:
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "WA_APP_SECRET": APP_SECRET,
+        # The fake Graph API and LLM run on loopback over http.
+        "ALLOW_HTTP_BASE_URLS": "1",
         "DB_ENGINE": "mysql",
         "DB_NAME": DB_NAME,
         "REDIS_URL": REDIS_URL,

@@ -5,7 +5,19 @@ Refuses to start without the secrets a public deployment needs."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, WA_ALLOW_UNSIGNED, WA_APP_SECRET
+from .base import (
+    ALLOWED_HOSTS,
+    CACHES,
+    MEDIA_BASE_URL,
+    OPENAI_BASE_URL,
+    OPENROUTER_BASE_URL,
+    SECRET_KEY,
+    SHOPIFY_STORE_URL,
+    VLLM_BASE_URL,
+    WA_ALLOW_UNSIGNED,
+    WA_APP_SECRET,
+    WA_GRAPH_URL,
+)
 from .env import env_bool, env_int, env_str
 
 DEBUG = False
@@ -25,6 +37,30 @@ if len(WA_APP_SECRET) < WA_APP_SECRET_MIN_LENGTH:
     )
 if WA_ALLOW_UNSIGNED:
     raise ImproperlyConfigured("WA_ALLOW_UNSIGNED is for local development only")
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    raise ImproperlyConfigured(
+        "REDIS_URL (or CACHE_REDIS_URL) is required: API throttles and the per-customer "
+        "limits must be shared by every process"
+    )
+
+# Tokens and customer data travel to these: https only, unless an operator explicitly
+# allows http (a local fake server in a benchmark, a model server on a private network).
+ALLOW_HTTP_BASE_URLS = env_bool("ALLOW_HTTP_BASE_URLS", False)
+_BASE_URLS = {
+    "WA_GRAPH_URL": WA_GRAPH_URL,
+    "SHOPIFY_STORE_URL": SHOPIFY_STORE_URL,
+    "OPENAI_BASE_URL": OPENAI_BASE_URL,
+    "OPENROUTER_BASE_URL": OPENROUTER_BASE_URL,
+    "VLLM_BASE_URL": VLLM_BASE_URL,
+    "MEDIA_BASE_URL": MEDIA_BASE_URL,
+}
+if not ALLOW_HTTP_BASE_URLS:
+    for _name, _url in _BASE_URLS.items():
+        if _url and "://" in _url and not _url.lower().startswith("https://"):
+            raise ImproperlyConfigured(
+                f"{_name} must be an https:// URL in production (ALLOW_HTTP_BASE_URLS=1 allows "
+                "http for local servers)"
+            )
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # Health probes come from the load balancer over plain HTTP.

@@ -2,7 +2,7 @@
 set (the MariaDB + Redis leg); the real-worker tests switch eager off for themselves."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, DB_ENGINE
+from .base import DATABASES, DB_ENGINE, REST_FRAMEWORK
 from .env import env_bool, env_str
 
 DEBUG = False
@@ -15,4 +15,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 WA_APP_SECRET = env_str("WA_APP_SECRET", "test-app-secret")
 WA_VERIFY_TOKEN = env_str("WA_VERIFY_TOKEN", "test-verify-token")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "login": None},
+}

@@ -25,6 +25,7 @@ def _env(**overrides: str | None) -> dict[str, str]:
         DJANGO_SECRET_KEY=STRONG_SECRET,
         DJANGO_ALLOWED_HOSTS="shop.example.com",
         WA_APP_SECRET="prod-app-secret-0123456789abcdef",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     for key, value in overrides.items():
         if value is None:
@@ -71,6 +72,10 @@ def test_check_deploy_passes_at_warning_level_with_a_strong_secret():
         ({"WA_APP_SECRET": None}, "WA_APP_SECRET"),
         ({"WA_APP_SECRET": "x"}, "16+ characters"),
         ({"WA_ALLOW_UNSIGNED": "1"}, "WA_ALLOW_UNSIGNED"),
+        ({"REDIS_URL": None}, "REDIS_URL"),
+        ({"WA_GRAPH_URL": "http://graph.example.com"}, "WA_GRAPH_URL must be an https"),
+        ({"SHOPIFY_STORE_URL": "http://shop.example.com"}, "SHOPIFY_STORE_URL"),
+        ({"OPENAI_BASE_URL": "http://llm.example.com/v1"}, "OPENAI_BASE_URL"),
     ],
     ids=[
         "no-secret",
@@ -81,6 +86,10 @@ def test_check_deploy_passes_at_warning_level_with_a_strong_secret():
         "no-app-secret",
         "one-character-app-secret",
         "unsigned-webhooks-allowed",
+        "no-shared-cache",
+        "http-graph",
+        "http-shopify",
+        "http-llm",
     ],
 )
 def test_prod_refuses_to_start_without_its_required_secrets(overrides, complaint):
@@ -129,3 +138,29 @@ def test_prod_serves_health_probes_over_plain_http_but_redirects_everything_else
     # then
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["200", "301"]
+
+
+def test_prod_allows_http_base_urls_only_when_told(tmp_path):
+    # when
+    graph = _setting(
+        "settings.WA_GRAPH_URL",
+        WA_GRAPH_URL="http://127.0.0.1:9999",
+        ALLOW_HTTP_BASE_URLS="1",
+    )
+    # then
+    assert graph == "http://127.0.0.1:9999"
+
+
+def test_prod_keeps_the_api_json_only_and_its_docs_for_staff():
+    # when
+    values = _setting(
+        "settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'], settings.API_DOCS_PUBLIC, "
+        "settings.REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'], settings.NUM_PROXIES"
+    )
+    # then
+    assert "BrowsableAPIRenderer" not in values
+    assert "BasicAuthentication" not in values
+    assert values.endswith(
+        "False ['rest_framework.authentication.SessionAuthentication', "
+        "'rest_framework.authentication.TokenAuthentication'] 0"
+    )

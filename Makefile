@@ -11,20 +11,27 @@ WORKER_OPTS ?= --pool threads --concurrency 16
 
 export DJANGO_SETTINGS_MODULE ?= project_core.settings.dev
 
-.PHONY: setup demo test test-mysql lint format run worker beat seed train chat bench eval eval-db eval-blind check-deploy clean
+# Universal hashes for CPython 3.11 on x86_64 Linux; torch resolves to the CPU build that lies
+# in /opt/wheels on these machines (PIP_FIND_LINKS).
+LOCK_OPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	--find-links /opt/wheels --no-header -q
 
+.PHONY: lock audit setup demo test test-mysql lint format run worker beat seed train chat bench eval eval-db eval-blind check-deploy clean
+
+# Installed from the hashed lock files (pip --require-hashes): the exact releases CI tested,
+# each checked against its hash. `make lock` regenerates them after requirements*.txt change.
 # mysqlclient compiles against libmariadb/libmysqlclient; a bare machine without those
 # headers still gets everything else (the embedded SQLite default needs no MySQL driver).
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.lock requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PIP) install -q --upgrade pip wheel
 	@if pkg-config --exists mysqlclient 2>/dev/null || pkg-config --exists libmariadb 2>/dev/null; then \
-		$(PIP) install -q -r requirements-dev.txt; \
+		$(PIP) install -q --require-hashes -r requirements-dev.lock; \
 	else \
 		echo "note: MySQL client headers not found; installing without mysqlclient (SQLite only)"; \
-		grep -v '^mysqlclient' requirements.txt > $(VENV)/requirements-nomysql.txt; \
-		sed 's#^-r requirements.txt#-r requirements-nomysql.txt#' requirements-dev.txt > $(VENV)/requirements-dev-nomysql.txt; \
-		$(PIP) install -q -r $(VENV)/requirements-dev-nomysql.txt; \
+		awk '/^mysqlclient==/ {skip = 1; next} skip && /^[[:space:]]/ {next} {skip = 0; print}' \
+			requirements-dev.lock > $(VENV)/requirements-dev-nomysql.lock; \
+		$(PIP) install -q --require-hashes -r $(VENV)/requirements-dev-nomysql.lock; \
 	fi
 	@touch $(STAMP)
 
@@ -108,6 +115,14 @@ eval: eval-db
 
 eval-blind: eval-db
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set blind $(BLIND_FLOORS)
+
+lock: setup
+	$(VENV)/bin/uv pip compile requirements.txt $(LOCK_OPTS) -o requirements.lock
+	$(VENV)/bin/uv pip compile requirements-dev.txt -c requirements.lock $(LOCK_OPTS) -o requirements-dev.lock
+
+# The lock matches requirements*.txt and the security floors; pip-audit against the lock.
+audit: setup
+	$(PY) .ci/deps_audit.py
 
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=project_core.settings.prod \

@@ -120,11 +120,22 @@ class GraphClient:
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = self.session.post(self.messages_url, json=body, timeout=self.timeout)
+            # One timeout bounds both the connect and every read. Redirects are not
+            # followed: the session sends the bearer token with every request.
+            response = self.session.post(
+                self.messages_url, json=body, timeout=self.timeout, allow_redirects=False
+            )
         except requests.RequestException as exc:
             raise GraphAPIError(
                 code=None, title=f"network error: {exc.__class__.__name__}", retryable=True
             ) from exc
+        if response.is_redirect or 300 <= response.status_code < 400:
+            raise GraphAPIError(
+                code=None,
+                title=f"HTTP {response.status_code} redirect not followed",
+                http_status=response.status_code,
+                retryable=False,
+            )
         if response.status_code < 400:
             try:
                 return response.json()

@@ -71,14 +71,20 @@ def llm_configured() -> bool:
 
 
 def client_get() -> openai.OpenAI:
+    """A client for the configured provider that never follows redirects; close it after
+    use (`with client_get() as client:`), it owns its connection pool."""
     config = provider_config()
     if config is None:
         raise LLMUnavailable(f"LLM provider {settings.LLM_PROVIDER!r} is not configured")
+    timeout = settings.LLM_REQUEST_TIMEOUT
     return openai.OpenAI(
         api_key=config.api_key,
         base_url=config.base_url,
-        timeout=settings.LLM_REQUEST_TIMEOUT,
+        timeout=timeout,
         max_retries=settings.LLM_MAX_RETRIES,
+        # The SDK's own HTTP client follows redirects, and every request carries the API
+        # key: a redirect is an error here instead (an APIStatusError, so LLMUnavailable).
+        http_client=openai.DefaultHttpxClient(follow_redirects=False, timeout=timeout),
     )
 
 
@@ -93,13 +99,14 @@ def chat_json(
 ) -> Schema:
     """Ask for a JSON object and validate it against `schema`."""
     try:
-        response = client_get().chat.completions.create(
-            model=model,
-            messages=[{"role": "system", "content": system}, *messages],
-            response_format={"type": "json_object"},
-            max_tokens=max_tokens,
-            temperature=temperature,
-        )
+        with client_get() as client:
+            response = client.chat.completions.create(
+                model=model,
+                messages=[{"role": "system", "content": system}, *messages],
+                response_format={"type": "json_object"},
+                max_tokens=max_tokens,
+                temperature=temperature,
+            )
         content = response.choices[0].message.content or ""
     except openai.OpenAIError as exc:
         raise LLMUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
@@ -122,18 +129,19 @@ def embeddings_create(
     """
     if not texts:
         return []
-    client = client_get()
     vectors: list[list[float]] = []
-    for start in range(0, len(texts), batch_size):
-        batch = texts[start : start + batch_size]
-        try:
-            response = client.embeddings.create(model=model, input=batch)
-        except openai.OpenAIError as exc:
-            raise LLMUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
-        except (ValueError, TypeError, AttributeError) as exc:
-            # The SDK decodes the body before we see it: no data, bad base64, not an object.
-            raise LLMUnavailable(f"malformed embeddings response: {str(exc)[:200]}") from exc
-        vectors.extend(_vectors_in_order(response, expected=len(batch)))
+    with client_get() as client:
+        for start in range(0, len(texts), batch_size):
+            batch = texts[start : start + batch_size]
+            try:
+                response = client.embeddings.create(model=model, input=batch)
+            except openai.OpenAIError as exc:
+                raise LLMUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
+            except (ValueError, TypeError, AttributeError) as exc:
+                # The SDK decodes the body before we see it: no data, bad base64, not an
+                # object.
+                raise LLMUnavailable(f"malformed embeddings response: {str(exc)[:200]}") from exc
+            vectors.extend(_vectors_in_order(response, expected=len(batch)))
     if len({len(vector) for vector in vectors}) != 1:
         raise LLMUnavailable("embeddings of different lengths in one answer")
     return vectors

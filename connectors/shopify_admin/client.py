@@ -6,6 +6,11 @@ slowing down near the leaky bucket's limit (`X-Shopify-Shop-Api-Call-Limit: 32/4
 GraphQL: the `products` connection with `pageInfo.endCursor`, throttled by the query cost
 that `extensions.cost.throttleStatus` reports. Both back off on 429 (Retry-After), retry
 5xx and network errors a bounded number of times, and fail clearly on 401/403/404.
+
+Every request carries the access token, so the client never lets a response send it
+elsewhere: redirects are not followed (a 3xx is a `ShopifyError`), and a `Link` next-page
+URL is followed only on the configured store's host and port, over https (or over the
+store URL's own scheme when that is http, as for a local fake shop).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -23,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 250
 _NEXT_LINK = re.compile(r'<([^>]+)>;\s*rel="?next"?')
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class ShopifyError(Exception):
@@ -150,6 +157,29 @@ class ShopifyClient:
     def _url(self, path: str) -> str:
         return f"{self.base_url}/admin/api/{self.api_version}/{path}"
 
+    def _checked_next_url(self, url: str) -> str:
+        """`url` when it may carry the token: https (or the store URL's own scheme) on the
+        store's host and port. Anything else would hand the token to whoever the `Link`
+        header names, so the sync stops instead."""
+        store, target = urlsplit(self.base_url), urlsplit(url)
+        try:
+            target_port = target.port or _DEFAULT_PORTS.get(target.scheme)
+        except ValueError:
+            target_port = None
+        same_origin = (
+            target.scheme in {"https", store.scheme}
+            and target.hostname is not None
+            and target.hostname == store.hostname
+            and target_port == (store.port or _DEFAULT_PORTS.get(store.scheme))
+            and not (target.username or target.password)
+        )
+        if not same_origin:
+            raise ShopifyError(
+                f"refusing the next-page link {url[:200]!r}: it is not https on the "
+                f"configured store {store.scheme}://{store.netloc}; the sync stopped"
+            )
+        return url
+
     def _wait(self, seconds: float) -> None:
         self.sleep(min(max(seconds, 0.0), self.max_sleep))
 
@@ -158,7 +188,9 @@ class ShopifyClient:
             last = attempt == self.max_retries
             try:
                 self.requests_made += 1
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                response = self.session.request(
+                    method, url, timeout=self.timeout, allow_redirects=False, **kwargs
+                )
             except requests.RequestException as exc:
                 if last:
                     raise ShopifyError(
@@ -166,6 +198,12 @@ class ShopifyClient:
                     ) from exc
                 self._wait(2**attempt)
                 continue
+            if 300 <= response.status_code < 400:
+                location = response.headers.get("Location", "")[:200]
+                raise ShopifyError(
+                    f"HTTP {response.status_code} redirect to {location!r} from {url}: "
+                    "redirects are not followed (the access token would go with them)"
+                )
             if response.status_code in (401, 403):
                 raise ShopifyAuthError(
                     f"Shopify refused the access token (HTTP {response.status_code}); "
@@ -218,7 +256,8 @@ class ShopifyClient:
                 raise ShopifyError("products response without a products list") from exc
             yield products
             match = _NEXT_LINK.search(response.headers.get("Link", ""))
-            url, params = (match.group(1), None) if match else (None, None)
+            url = self._checked_next_url(match.group(1)) if match else None
+            params = None
 
     def _graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """One GraphQL call; waits and repeats while Shopify answers THROTTLED (a bounded

@@ -3,9 +3,13 @@ and Meta's errors mapped to typed, retryable-or-not exceptions."""
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from wa_client.client import GraphClient
 from wa_client.errors import GraphAPIError, InvalidMessage, OutsideServiceWindow, TokenExpired
@@ -265,3 +269,49 @@ def test_each_thread_sends_through_its_own_session():
     assert client.session is client.session
     assert seen[0] is not client.session
     assert seen[0].headers["Authorization"] == "Bearer t"
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_redirect_is_not_followed_and_its_target_gets_nothing(client, httpserver, status):
+    # given: Graph answers with a redirect to another local server
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        other.expect_request("/elsewhere").respond_with_json({"messages": [{"id": "wamid.X"}]})
+        httpserver.expect_request(PATH, method="POST").respond_with_response(
+            Response(status=status, headers={"Location": other.url_for("/elsewhere")})
+        )
+        # when
+        with pytest.raises(GraphAPIError) as caught:
+            client.send(to="1", payload={"type": "text", "text": {"body": "hi"}})
+        # then
+        assert other.log == []
+    finally:
+        other.clear()
+        other.stop()
+    assert caught.value.http_status == status
+    assert caught.value.retryable is False
+    assert "redirect not followed" in caught.value.title
+
+
+def test_a_server_that_never_answers_times_out_as_a_retryable_error():
+    # given: a server that accepts the connection and stays silent
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        client = GraphClient(
+            base_url=f"http://127.0.0.1:{port}",
+            api_version="v21.0",
+            phone_id="123",
+            token="t",
+            timeout=0.5,
+        )
+        started = time.monotonic()
+        # when
+        with pytest.raises(GraphAPIError) as caught:
+            client.send(to="1", payload={"type": "text", "text": {"body": "hi"}})
+        # then
+        assert time.monotonic() - started < 3
+    assert caught.value.retryable is True
+    assert "network error" in caught.value.title

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -276,3 +277,49 @@ def test_embeddings_without_a_key_are_unavailable_without_a_request(
     with pytest.raises(LLMUnavailable):
         embeddings_create(model="m", texts=["a"])
     assert httpserver.log == []
+
+
+@pytest.fixture
+def other_server() -> Iterator[HTTPServer]:
+    """Where a redirect points: it must never be asked anything."""
+    server = HTTPServer(host="localhost", port=0)
+    server.start()
+    server.expect_request("/v1/chat/completions").respond_with_json(
+        completion(json.dumps({"intent": "stolen", "confidence": 1.0}))
+    )
+    server.expect_request("/v1/embeddings").respond_with_json({"data": []})
+    try:
+        yield server
+    finally:
+        server.clear()
+        server.stop()
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_chat_redirect_is_not_followed_and_the_key_stays_home(
+    provider, httpserver: HTTPServer, other_server: HTTPServer, status: int
+) -> None:
+    # given
+    httpserver.expect_request("/v1/chat/completions").respond_with_response(
+        Response(status=status, headers={"Location": other_server.url_for("/v1/chat/completions")})
+    )
+    # when
+    with pytest.raises(LLMUnavailable, match=str(status)):
+        _ask()
+    # then
+    assert other_server.log == []
+    assert all("Authorization" not in request.headers for request, _ in other_server.log)
+
+
+def test_an_embeddings_redirect_is_not_followed(
+    provider, httpserver: HTTPServer, other_server: HTTPServer
+) -> None:
+    # given
+    httpserver.expect_request("/v1/embeddings").respond_with_response(
+        Response(status=302, headers={"Location": other_server.url_for("/v1/embeddings")})
+    )
+    # when
+    with pytest.raises(LLMUnavailable):
+        embeddings_create(model="e", texts=["a"])
+    # then
+    assert other_server.log == []

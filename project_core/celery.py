@@ -3,19 +3,57 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 import os
+from typing import TYPE_CHECKING
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_process_init
+from celery.signals import (
+    celeryd_after_setup,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_process_init,
+)
+from celery.utils.log import mlevel
 
 from .entry import settings_module_default
 from .log_context import bind_ids, unbind_ids
+
+if TYPE_CHECKING:
+    from celery.apps.worker import Worker
 
 settings_module_default()
 
 app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _log_through_django_settings(loglevel: int | str | None = None, **_: object) -> None:
+    """Workers and beat log through settings.LOGGING, like the web processes: the console
+    handler with its JSON format, context ids and masking of personal data. (Without a
+    receiver of this signal Celery replaces the root logger's handlers with its own.)
+
+    `-l/--loglevel` can make the root and `celery` loggers more verbose than
+    DJANGO_LOG_LEVEL, never quieter: Celery passes WARNING when the flag is not given.
+    `--logfile` is not used: lines go to the console handler's stream."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    level = mlevel(loglevel) if loglevel else 0
+    for logger in (logging.getLogger(), logging.getLogger("celery")):
+        if level and level < logger.getEffectiveLevel():
+            logger.setLevel(level)
+
+
+@celeryd_after_setup.connect
+def _redirect_stdouts(instance: Worker | None = None, **_: object) -> None:
+    """What a task prints goes through the masking handler too, as Celery does on its own
+    when it configures logging itself (`worker_redirect_stdouts`)."""
+    if instance is not None and instance.redirect_stdouts:
+        app.log.redirect_stdouts(instance.redirect_stdouts_level)
 
 
 # Every log line a task writes carries its task id (see project_core.log_context).

@@ -115,8 +115,17 @@ def chat_json(
     try:
         return schema.model_validate(json.loads(content))
     except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
-        logger.warning("LLM reply rejected by schema %s: %s", schema.__name__, str(exc)[:200])
-        raise LLMUnavailable(f"invalid structured output: {str(exc)[:200]}") from exc
+        # Where and what, never the value: the model's output can echo the customer's text.
+        detail = (
+            "; ".join(
+                f"{'.'.join(map(str, error['loc']))}: {error['type']}"
+                for error in exc.errors(include_input=False)
+            )
+            if isinstance(exc, ValidationError)
+            else exc.__class__.__name__
+        )[:200]
+        logger.warning("LLM reply rejected by schema %s: %s", schema.__name__, detail)
+        raise LLMUnavailable(f"invalid structured output: {detail}") from exc
 
 
 def embeddings_create(

@@ -136,6 +136,11 @@ elif DB_ENGINE == "mysql":
                 # READ COMMITTED: no gap locks, fewer deadlocks between concurrent checkouts;
                 # correctness comes from explicit row locks and conditional updates.
                 "isolation_level": "read committed",
+                # No call may hang forever on a stuck server; reads outlast InnoDB's 50 s
+                # lock wait, so a lock timeout still arrives as the database's own error.
+                "connect_timeout": 5,
+                "read_timeout": 60,
+                "write_timeout": 60,
             },
             "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
         }
@@ -389,6 +394,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers (console with DEBUG, runserver's request lines) would write
+        # before the masking: everything goes through the root handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": "INFO"},
         # Which CPU build faiss loads, with a traceback per build it skips; warnings show.

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from .models import Chat, Message
+from .models import Chat, Direction, Message
 
 
 def chat_get(*, chat_id: int) -> Chat | None:
@@ -49,4 +49,14 @@ def chat_ids_inactive(*, before: datetime) -> list[int]:
         )
         .order_by("id")
         .values_list("id", flat=True)
+    )
+
+
+def message_inbound_times(*, chat: Chat, since: datetime, limit: int) -> list[datetime]:
+    """When the chat's newest inbound messages (at most `limit`, newer than `since`) were
+    recorded, newest first: one read of the (chat, created_at) index."""
+    return list(
+        Message.objects.filter(chat=chat, direction=Direction.INBOUND, created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
     )

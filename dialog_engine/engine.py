@@ -2,10 +2,10 @@
 
 Runs inside `wa_gateway.tasks.process_inbound`'s transaction, which holds the Chat row
 lock. Order of concerns for each message: record it; opt-out/opt-in; human handoff
-(silence); session expiry; routing (pressed id → its state, unsupported media → polite
-reply, free text → the collecting state or the intent); the state's turn (in the
-customer's language); persist state and context, then the customer's language; send the
-reply after commit.
+(silence); the inbound rate limit (one "slow down", then silence); session expiry;
+routing (pressed id → its state, unsupported media → polite reply, free text → the
+collecting state or the intent); the state's turn (in the customer's language); persist
+state and context, then the customer's language; send the reply after commit.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from conversation_log.models import Chat
+from conversation_log.selectors import message_inbound_times
 from conversation_log.services import chat_get_locked, chat_save_turn, message_record_inbound
 from intent_classifier import understand
 from intent_classifier.commands import command_match
@@ -97,13 +99,27 @@ class ChatEngine:
                 "You will not receive any more messages from us. Send START to opt back in."
             )
             return _Reply([Text(body=message)], language, allow_opted_out=True, route=("opt_out",))
+        rejoined = False
         if customer.opted_out:
             if said != IntentName.OPT_IN:
                 return _Reply([], language)  # opted out: nothing but the opt-out confirmation
             customer_opt_in(customer=customer)
             chat.state, chat.context = DEFAULT_STATE, {}
+            rejoined = True
         if chat.handoff_active:
             return _Reply([], language)  # a person is answering; the bot stays silent
+        if not rejoined:
+            over, was_over = inbound_rate_exceeded(chat=chat)
+            if over:
+                # Before understanding: a flood costs no LLM call and no search.
+                if was_over:
+                    return _Reply([], language, route=("rate_limited",))
+                logger.warning("inbound rate limit reached", extra={"chat_id": chat.pk})
+                notice = _(
+                    "You are sending messages very quickly. I will answer again in a "
+                    "minute: please send your question then."
+                )
+                return _Reply([Text(body=notice)], language, route=("rate_limited",))
 
         preface: list[OutboundMessage] = []
         data = dict(chat.context or {})
@@ -213,6 +229,28 @@ class ChatEngine:
                 break
             state, ctx.payload = following, result.then_payload
         return messages, next_state, route
+
+
+def inbound_rate_exceeded(*, chat: Chat) -> tuple[bool, bool]:
+    """(whether the message just recorded is over the limit, whether the one before it was).
+
+    Over the limit = more than INBOUND_RATE_MAX_MESSAGES inbound messages (text, buttons,
+    media: every kind) recorded on the chat in the INBOUND_RATE_WINDOW_SECONDS up to it.
+    The caller answers the first message over with one notice and the next ones (while
+    each is still over) with silence. Counted from `conversation_log.Message`, so every
+    worker sees the same count; one query over the (chat, created_at) index reads at most
+    limit + 2 rows. A limit or window of 0 turns the limit off."""
+    limit = settings.INBOUND_RATE_MAX_MESSAGES
+    window = timedelta(seconds=settings.INBOUND_RATE_WINDOW_SECONDS)
+    if limit <= 0 or not window:
+        return False, False
+    now = timezone.now()
+    # Newest first: [0] is this message, [1] the one before it. Older than two windows
+    # cannot matter: [1] must be inside this window for this message to be over.
+    times = message_inbound_times(chat=chat, since=now - 2 * window, limit=limit + 2)
+    over = len(times) > limit and times[limit] > now - window
+    was_over = over and len(times) > limit + 1 and times[limit + 1] > times[1] - window
+    return over, was_over
 
 
 class _ExpiredOption(State):

@@ -275,6 +275,10 @@ def classify_llm(text: str, context: ClassifyContext | None = None) -> Intent:
         "quantity",
     ):
         value = getattr(result, key)
+        if key == "order_number":
+            # Echoed back to the customer ("no order X on your account"): only a real order
+            # number's shape, never the model's free text.
+            value = slot_rules.order_number(str(value or ""))
         if value not in (None, ""):
             slots[key] = value
     for key in ("budget_min", "budget_max"):

@@ -123,9 +123,12 @@ def test_prompt_injection_reaches_the_model_only_as_user_content(
 
 
 def test_grounding_accepts_database_prices_and_skus_only() -> None:
-    assert reply_is_grounded(reply="AAA-ONE at $499", skus=["AAA-ONE"], prices=[Decimal("499")])
+    facts = "Alpha One [AAA-ONE] 499.00 USD, in stock."
+    assert reply_is_grounded(
+        reply="AAA-ONE at $499", facts=facts, skus=["AAA-ONE"], prices=[Decimal("499")]
+    )
     assert not reply_is_grounded(
-        reply="AAA-ONE at ٤٠٠ دولار", skus=["AAA-ONE"], prices=[Decimal("499")]
+        reply="AAA-ONE at ٤٠٠ دولار", facts=facts, skus=["AAA-ONE"], prices=[Decimal("499")]
     )
 
 

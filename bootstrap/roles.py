@@ -5,7 +5,8 @@ it (run by `manage.py setup_roles` and after every `migrate`). Least privilege:
 - Support reads conversations and customers and works the human-handoff desk (the reply
   form and ending a handoff need `change_chat`); no orders, no catalog.
 - Catalog edits products (stock included), categories, brands and their aliases, specs and
-  FAQs with their variants; orders are view-only. Brands, categories, products and specs are
+  FAQs with their variants, and triages the questions the bot could not answer; orders are
+  view-only. Brands, categories, products and specs are
   deactivated, never deleted (orders and product specs refer to them).
 - Orders manager works orders (the status actions of the order list, marking paid and
   cancelling included, need `change_order`) and payments (refunds are a payment status);
@@ -52,6 +53,8 @@ ROLES: dict[str, frozenset[str]] = {
         | _perms("brandkit", "specdefinition", "view", "add", "change")
         | _perms("helpdesk", "faq", "view", "add", "change")
         | _perms("helpdesk", "faqvariant", "view", "add", "change", "delete")
+        # Triage of what the bot could not answer: turn it into an FAQ, or dismiss it.
+        | _perms("helpdesk", "unansweredquestion", "view", "change")
         | ORDERS_VIEW
     ),
     ORDERS_MANAGER: (

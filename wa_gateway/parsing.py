@@ -1,20 +1,43 @@
 """Parsing of WhatsApp Cloud API webhook bodies (Graph v16+): every entry, every change,
-every message, status and contact; nothing but the first one is a classic bug."""
+every message, status and contact; nothing but the first one is a classic bug.
+
+A body is checked whole before anything is stored (`webhook_decode`, then `parse_webhook`
+against `schema.Webhook`): a malformed item late in a batch refuses the whole batch, so
+nothing of it is half-stored and redelivered forever."""
 
 from __future__ import annotations
 
+import json
+import logging
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-# The columns they are stored in (InboundEvent.wamid, Customer.wa_id).
-WAMID_MAX = 128
-WA_ID_MAX = 32
+from django.conf import settings
+from pydantic import ValidationError
+
+from .schema import WA_ID_MAX, WAMID_MAX, Webhook
+
+__all__ = [
+    "WAMID_MAX",
+    "WA_ID_MAX",
+    "InvalidWebhook",
+    "ParsedMessage",
+    "ParsedStatus",
+    "ParsedWebhook",
+    "message_content",
+    "parse_webhook",
+    "webhook_decode",
+]
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidWebhook(ValueError):
-    """The body is not a WhatsApp Business Account webhook."""
+    """The body is not a WhatsApp Business Account webhook we can store whole."""
 
 
 @dataclass(frozen=True)
@@ -41,76 +64,180 @@ class ParsedStatus:
 class ParsedWebhook:
     messages: list[ParsedMessage] = field(default_factory=list)
     statuses: list[ParsedStatus] = field(default_factory=list)
+    # Messages and statuses addressed to another phone number id: acknowledged, ignored.
+    foreign: int = 0
 
 
-def _timestamp(value: Any) -> datetime:
+# A JSON string, escapes included: brackets inside one do not nest. Unrolled so that a
+# long string is one cheap match.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_OPENERS = frozenset(b"[{")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _nesting_exceeds(body: bytes, limit: int) -> bool:
+    """Whether the JSON text nests arrays and objects deeper than `limit`, found without
+    decoding (json.loads recurses once per level)."""
+    if body.count(b"[") + body.count(b"{") <= limit:  # most bodies: no need to look closer
+        return False
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    if brackets.count(b"[") + brackets.count(b"{") <= limit:
+        return False
+    depth = 0
+    for byte in brackets:
+        if byte in _OPENERS:
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400
+        raise ValueError("number out of range")
+    return number
+
+
+def webhook_decode(body: bytes, *, max_depth: int | None = None) -> Any:
+    """The JSON value of a webhook body: strict UTF-8, nested at most `max_depth` deep
+    (default `WEBHOOK_MAX_DEPTH`), finite numbers only (no NaN or Infinity)."""
+    limit = settings.WEBHOOK_MAX_DEPTH if max_depth is None else max_depth
     try:
-        return datetime.fromtimestamp(int(value), tz=UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
+        text = body.decode("utf-8")  # strict: no encoded surrogates either
+    except UnicodeDecodeError:
+        raise InvalidWebhook("body is not UTF-8") from None
+    if _nesting_exceeds(body, limit):
+        raise InvalidWebhook(f"JSON nested deeper than {limit}")
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise InvalidWebhook(f"invalid JSON: {str(exc)[:100]}") from None
+
+
+def _item_count(body: Any) -> int:
+    """Messages and statuses of every change, counted before they are validated."""
+    count = 0
+    entries = body.get("entry") if isinstance(body, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        for change in changes if isinstance(changes, list) else []:
+            value = change.get("value") if isinstance(change, dict) else None
+            if isinstance(value, dict):
+                for key in ("messages", "statuses"):
+                    items = value.get(key)
+                    count += len(items) if isinstance(items, list) else 0
+    return count
+
+
+def _storable(body: Any) -> None:
+    """Every string (keys too) encodes to UTF-8 (a lone surrogate such as "\\ud800" breaks
+    utf8mb4 storage) and every number is finite: what the payload column will hold. A walk,
+    not json.dumps: that escapes a 3 MB string character by character."""
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii() and _SURROGATE.search(node):
+                raise InvalidWebhook("a string holds a lone surrogate")
+        elif isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise InvalidWebhook("a number is not finite")
+        elif node is not None and not isinstance(node, bool | int | float):
+            raise InvalidWebhook(f"not JSON: {type(node).__name__}")
+
+
+def _first_error(exc: ValidationError) -> str:
+    """Where and what, never the offending value (it may be a customer's text)."""
+    errors = exc.errors(include_url=False, include_input=False)
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first['msg']}"[:200] + more
+
+
+def _timestamp(value: int | None) -> datetime:
+    if value is None:
         return datetime.now(tz=UTC)
+    return datetime.fromtimestamp(value, tz=UTC)
 
 
-def parse_webhook(body: Any) -> ParsedWebhook:
+def parse_webhook(
+    body: Any, *, max_items: int | None = None, phone_number_id: str | None = None
+) -> ParsedWebhook:
+    """The messages and statuses of a decoded webhook body, checked whole first: its shape
+    (`schema.Webhook`), at most `max_items` messages + statuses (default
+    `WEBHOOK_MAX_ITEMS`), strings that can be stored. Raises InvalidWebhook, having read
+    nothing into the result, on the first problem anywhere.
+
+    A change for a phone number id other than `phone_number_id` (default `WA_PHONE_ID`; no
+    check when empty) is counted in `foreign` and otherwise ignored."""
+    limit = settings.WEBHOOK_MAX_ITEMS if max_items is None else max_items
+    ours = settings.WA_PHONE_ID if phone_number_id is None else phone_number_id
     if not isinstance(body, dict) or body.get("object") != "whatsapp_business_account":
         raise InvalidWebhook("not a whatsapp_business_account webhook")
-    entries = body.get("entry")
-    if not isinstance(entries, list):
-        raise InvalidWebhook("entry must be a list")
+    if (count := _item_count(body)) > limit:
+        raise InvalidWebhook(f"{count} messages and statuses, more than {limit}")
+    _storable(body)
+    try:
+        webhook = Webhook.model_validate(body)
+    except ValidationError as exc:
+        raise InvalidWebhook(_first_error(exc)) from None
     parsed = ParsedWebhook()
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("changes", []), list):
-            raise InvalidWebhook("malformed entry")
-        for change in entry.get("changes", []):
-            value = change.get("value") if isinstance(change, dict) else None
-            if not isinstance(value, dict):
-                raise InvalidWebhook("malformed change")
-            names = {
-                c.get("wa_id"): (c.get("profile") or {}).get("name", "")
-                for c in value.get("contacts", []) or []
-                if isinstance(c, dict)
-            }
-            for message in value.get("messages", []) or []:
-                if (
-                    not isinstance(message, dict)
-                    or not message.get("id")
-                    or not message.get("from")
-                ):
-                    raise InvalidWebhook("message without id or sender")
-                if len(str(message["id"])) > WAMID_MAX or len(str(message["from"])) > WA_ID_MAX:
-                    # Meta's ids are far shorter; storing it would fail on every retry.
-                    raise InvalidWebhook("message id or sender too long")
+    for entry, raw_entry in zip(webhook.entry, body["entry"], strict=True):
+        for change, raw_change in zip(entry.changes, raw_entry.get("changes", []), strict=True):
+            value = change.value
+            if ours and (value.metadata is None or value.metadata.phone_number_id != ours):
+                parsed.foreign += len(value.messages) + len(value.statuses)
+                continue
+            names = {c.wa_id: c.profile.name for c in value.contacts if c.profile}
+            for message, raw in zip(
+                value.messages, raw_change["value"].get("messages", []), strict=True
+            ):
                 parsed.messages.append(
                     ParsedMessage(
-                        wamid=str(message["id"]),
-                        wa_id=str(message["from"]),
-                        profile_name=str(names.get(message["from"], "") or ""),
-                        msg_type=str(message.get("type") or "unsupported")[:24],
-                        timestamp=_timestamp(message.get("timestamp")),
-                        raw=message,
+                        wamid=message.id,
+                        wa_id=message.from_,
+                        profile_name=names.get(message.from_, ""),
+                        msg_type=(message.type or "unsupported")[:24],
+                        timestamp=_timestamp(message.timestamp),
+                        raw=raw,
                     )
                 )
-            for status in value.get("statuses", []) or []:
-                if not isinstance(status, dict) or not status.get("id"):
-                    raise InvalidWebhook("status without id")
-                errors = status.get("errors") or [{}]
-                error = errors[0] if isinstance(errors, list) and errors else {}
+            for status in value.statuses:
+                error = status.errors[0] if status.errors else None
                 parsed.statuses.append(
                     ParsedStatus(
-                        wamid=str(status["id"]),
-                        status=str(status.get("status", "")),
-                        timestamp=_timestamp(status.get("timestamp")),
-                        recipient_id=str(status.get("recipient_id", "")),
-                        error_code=error.get("code") if isinstance(error, dict) else None,
-                        error_title=str(
-                            (error.get("error_data") or {}).get("details")
-                            or error.get("title")
-                            or error.get("message")
-                            or ""
+                        wamid=status.id,
+                        status=status.status,
+                        timestamp=_timestamp(status.timestamp),
+                        recipient_id=status.recipient_id,
+                        error_code=error.code if error else None,
+                        error_title=(
+                            (error.error_data.details if error.error_data else "")
+                            or error.title
+                            or error.message
                         )
-                        if isinstance(error, dict)
+                        if error
                         else "",
                     )
                 )
+    if parsed.foreign:
+        # Not the number, not the text: a count is enough to notice a misrouted app.
+        logger.warning(
+            "webhook: %d messages/statuses for another phone number id ignored", parsed.foreign
+        )
     return parsed
 
 

@@ -30,7 +30,7 @@ _RETRYABLE_DB_ERRORS = {1213, 1205}
 INGEST_ATTEMPTS = 3
 
 # A message of a known customer whose name is unchanged (or not sent) is stored by this
-# one statement, committed on its own: the customer is looked up by WhatsApp id in it.
+# one statement, in the batch's transaction: the customer is looked up by WhatsApp id in it.
 # No row when the customer is new or Meta sent a new name: then the customer is written
 # first. RETURNING needs MariaDB >= 10.5 or SQLite >= 3.35; MySQL 8 takes two statements.
 _EVENT_INSERT_SELECT = """
@@ -48,26 +48,31 @@ VALUES (%s, %s, %s, %s, %s, %s, '')
 
 
 def webhook_ingest(*, webhook: ParsedWebhook) -> set[int]:
-    """Store every message as an InboundEvent (a duplicate wamid is a no-op), create or
-    update its customer, and apply status callbacks. Each message is committed on its
-    own as soon as it is stored: nothing has to roll back together, since a redelivery
-    stores what is missing and nothing twice. A statement the database picked as a
-    deadlock victim runs again. Returns the ids of customers with new events; the caller
-    enqueues their inbox drains after commit."""
+    """Store a webhook's messages as InboundEvents (a duplicate wamid is a no-op, also
+    within the batch), create or update their customers, and apply status callbacks, all
+    in one transaction: a request is stored whole or not at all. A batch the database
+    picked as a deadlock victim runs again, whole. Returns the ids of customers with new
+    events; the caller enqueues their inbox drains after commit."""
+    if not webhook.messages and not webhook.statuses:
+        return set()
+    return _with_deadlock_retry(_webhook_store, webhook=webhook)
+
+
+def _webhook_store(*, webhook: ParsedWebhook) -> set[int]:
     customers: set[int] = set()
-    for message in webhook.messages:
-        customer_id = _with_deadlock_retry(inbound_event_store, message=message)
-        if customer_id is not None:
-            customers.add(customer_id)
-    for status in webhook.statuses:
-        _with_deadlock_retry(
-            message_status_update,
-            wamid=status.wamid,
-            status=status.status,
-            at=status.timestamp,
-            error_code=status.error_code,
-            error_title=status.error_title,
-        )
+    with transaction.atomic():
+        for message in webhook.messages:
+            customer_id = inbound_event_store(message=message)
+            if customer_id is not None:
+                customers.add(customer_id)
+        for status in webhook.statuses:
+            message_status_update(
+                wamid=status.wamid,
+                status=status.status,
+                at=status.timestamp,
+                error_code=status.error_code,
+                error_title=status.error_title,
+            )
     return customers
 
 
@@ -143,8 +148,9 @@ def _event_values(message: ParsedMessage) -> list[Any]:
 
 
 def _savepoint_if_in_transaction():
-    """Outside a transaction (the webhook) a statement commits by itself. Inside a caller's
-    (tests, the console) a savepoint keeps a duplicate from breaking that transaction."""
+    """Inside a transaction (the webhook's batch, a caller's in tests or the console) a
+    savepoint keeps a duplicate from breaking it; outside one a statement commits by
+    itself."""
     return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 

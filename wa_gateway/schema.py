@@ -1,0 +1,192 @@
+"""The shape of a WhatsApp Cloud API webhook body (Graph v16+), checked whole before anything
+is stored. Unknown fields are allowed everywhere (Meta adds fields); every field we read is
+type-checked. Unknown message types are valid: they are stored and the dialog answers them.
+
+Coercions, all lossless: a phone-like id (`from`, `wa_id`, `recipient_id`,
+`phone_number_id`) may arrive as a non-negative JSON integer and becomes its decimal string;
+a timestamp is a string of digits or an integer. Message and status ids (wamids) must be
+strings. Nothing else is coerced: a number where text is read, a string where a number is
+read, a dict where a list is read are all refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictInt,
+    StrictStr,
+)
+
+# The columns they are stored in (InboundEvent.wamid, Customer.wa_id).
+WAMID_MAX = 128
+WA_ID_MAX = 32
+# 9999-12-31T23:59:59Z: the last second a datetime (and a DATETIME column) holds.
+TIMESTAMP_MAX = 253_402_300_799
+# Error codes are stored in 32-bit integer columns (Message.error_code, EarlyStatus).
+_INT32 = 2**31
+
+_DIGITS = re.compile(r"[0-9]{1,12}")
+
+
+def _int_to_digits(value: Any) -> Any:
+    """A non-negative integer id becomes its decimal string (Meta sends strings)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    return value
+
+
+def _timestamp_to_int(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _DIGITS.fullmatch(value):
+            raise ValueError("a timestamp is a string of digits or an integer")
+        return int(value)
+    return value
+
+
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            # No column could hold it: storing it would fail on every redelivery.
+            raise ValueError(f"too long (more than {limit} characters)")
+        return value
+
+    return AfterValidator(check)
+
+
+Wamid = Annotated[StrictStr, Field(min_length=1), _at_most(WAMID_MAX)]
+PhoneId = Annotated[StrictStr, BeforeValidator(_int_to_digits)]
+WaId = Annotated[PhoneId, Field(min_length=1), _at_most(WA_ID_MAX)]
+Timestamp = Annotated[StrictInt, BeforeValidator(_timestamp_to_int), Field(ge=0, le=TIMESTAMP_MAX)]
+Latitude = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-90, le=90)]
+Longitude = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-180, le=180)]
+ErrorCode = Annotated[StrictInt, Field(ge=-_INT32, lt=_INT32)]
+
+
+class _Meta(BaseModel):
+    """Meta adds fields without notice: keep them, check only what we read."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+# --- the parts of a message that `parsing.message_content` reads ---------------------------
+class TextBody(_Meta):
+    body: StrictStr = ""
+
+
+class Reply(_Meta):
+    id: StrictStr = ""
+    title: StrictStr = ""
+
+
+class Interactive(_Meta):
+    type: StrictStr = ""
+    button_reply: Reply | None = None
+    list_reply: Reply | None = None
+
+
+class Button(_Meta):
+    payload: StrictStr = ""
+    text: StrictStr = ""
+
+
+class Location(_Meta):
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    name: StrictStr = ""
+    address: StrictStr = ""
+
+
+class Media(_Meta):
+    id: StrictStr = ""
+    caption: StrictStr = ""
+
+
+class Reaction(_Meta):
+    emoji: StrictStr = ""
+
+
+class Order(_Meta):
+    text: StrictStr = ""
+
+
+class Message(_Meta):
+    id: Wamid
+    from_: WaId = Field(alias="from")
+    type: StrictStr | None = None  # any type, known or not, is stored
+    timestamp: Timestamp | None = None
+    text: TextBody | None = None
+    interactive: Interactive | None = None
+    button: Button | None = None
+    location: Location | None = None
+    image: Media | None = None
+    audio: Media | None = None
+    video: Media | None = None
+    document: Media | None = None
+    sticker: Media | None = None
+    reaction: Reaction | None = None
+    order: Order | None = None
+
+
+# --- statuses of our outbound messages -------------------------------------------------
+class ErrorData(_Meta):
+    details: StrictStr = ""
+
+
+class StatusError(_Meta):
+    code: ErrorCode | None = None
+    title: StrictStr = ""
+    message: StrictStr = ""
+    error_data: ErrorData | None = None
+
+
+class Status(_Meta):
+    id: Wamid
+    status: StrictStr = ""
+    timestamp: Timestamp | None = None
+    recipient_id: PhoneId = ""
+    errors: list[StatusError] = []
+
+
+# --- the envelope ------------------------------------------------------------------------
+class Profile(_Meta):
+    name: StrictStr = ""
+
+
+class Contact(_Meta):
+    wa_id: PhoneId = ""
+    profile: Profile | None = None
+
+
+class Metadata(_Meta):
+    phone_number_id: PhoneId = ""
+    display_phone_number: StrictStr = ""
+
+
+class Value(_Meta):
+    metadata: Metadata | None = None
+    contacts: list[Contact] = []
+    messages: list[Message] = []
+    statuses: list[Status] = []
+
+
+class Change(_Meta):
+    field: StrictStr = ""
+    value: Value
+
+
+class Entry(_Meta):
+    changes: list[Change] = []
+
+
+class Webhook(_Meta):
+    object: Literal["whatsapp_business_account"]
+    entry: list[Entry]

@@ -45,6 +45,8 @@ class DeliveryStatus(models.TextChoices):
     # Ordered by progress: a status callback never moves a message backwards.
     RECEIVED = "received", "Received"
     QUEUED = "queued", "Queued"
+    # Claimed by an outbox drain, with a lease: in flight to the Graph API.
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     DELIVERED = "delivered", "Delivered"
     READ = "read", "Read"
@@ -54,11 +56,16 @@ class DeliveryStatus(models.TextChoices):
 STATUS_RANK = {
     DeliveryStatus.RECEIVED: 0,
     DeliveryStatus.QUEUED: 1,
-    DeliveryStatus.SENT: 2,
-    DeliveryStatus.DELIVERED: 3,
-    DeliveryStatus.READ: 4,
-    DeliveryStatus.FAILED: 5,
+    DeliveryStatus.SENDING: 2,
+    DeliveryStatus.SENT: 3,
+    DeliveryStatus.DELIVERED: 4,
+    DeliveryStatus.READ: 5,
+    DeliveryStatus.FAILED: 6,
 }
+# What Meta's status callbacks may set; the others are ours alone.
+CALLBACK_STATUSES = frozenset(
+    {DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ, DeliveryStatus.FAILED}
+)
 
 
 class Message(models.Model):
@@ -74,6 +81,11 @@ class Message(models.Model):
     error_code = models.IntegerField(null=True, blank=True)
     error_title = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The outbox (message_bus.tasks): a `sending` row belongs to the drain that claimed it
+    # until `lease_until`; a `queued` row waiting in backoff is not sent before
+    # `next_attempt_at`, and nothing newer of its chat is sent before it.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_by_staff = models.CharField(max_length=150, blank=True)
     allow_opted_out = models.BooleanField(
         default=False,

@@ -17,7 +17,16 @@ from django.utils import timezone
 from users.selectors import customer_in_service_window
 
 from .exceptions import CustomerOptedOut, EmptyReply, OutsideServiceWindow
-from .models import STATUS_RANK, Chat, DeliveryStatus, Direction, EarlyStatus, Feedback, Message
+from .models import (
+    CALLBACK_STATUSES,
+    STATUS_RANK,
+    Chat,
+    DeliveryStatus,
+    Direction,
+    EarlyStatus,
+    Feedback,
+    Message,
+)
 from .outbound import outbound_text_send
 
 logger = logging.getLogger(__name__)
@@ -257,7 +266,7 @@ def message_status_update(
     """Apply a delivery status callback to an outbound message. A status never moves
     backwards (read then a late 'delivered' stays read); a failure keeps Meta's code and
     title. Returns True when the row changed."""
-    if status not in STATUS_RANK:
+    if status not in CALLBACK_STATUSES:
         return False
     at = at or timezone.now()
     ours = Message.objects.filter(wamid=wamid, direction=Direction.OUTBOUND)

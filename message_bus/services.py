@@ -1,8 +1,9 @@
 """The composer: persist each outbound message, then dispatch it after commit.
 
-Messages of one turn are sent by one task, in order (Meta does not keep the order of
-concurrent sends to one user). A row is written first (status `queued`), so a broker
-outage loses nothing: `message_bus.retry_failed` re-dispatches queued rows.
+Each chat has an outbox: its queued messages are sent by one drain at a time, in the order
+they were composed (Meta does not keep the order of concurrent sends to one user). A row is
+written first (status `queued`), so a broker outage loses nothing: `message_bus.retry_failed`
+re-triggers the drains of chats whose messages wait.
 """
 
 from __future__ import annotations
@@ -73,8 +74,7 @@ def outbound_send(
         return []
     for row in rows:  # save() (not bulk_create) so ids exist on every database
         row.save()
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: messages_dispatch(message_ids=ids))
+    transaction.on_commit(lambda: outbox_dispatch(chat_id=chat.pk))
     return rows
 
 
@@ -84,14 +84,12 @@ def text_send(*, customer: Customer, text: str, sent_by_staff: str = "") -> Mess
     return rows[0]
 
 
-def messages_dispatch(*, message_ids: list[int]) -> None:
-    """Enqueue the send task; a broker outage is logged, the rows stay queued and the
-    retry sweep sends them later."""
-    from .tasks import send_messages_task
+def outbox_dispatch(*, chat_id: int) -> None:
+    """Enqueue the chat's outbox drain; a broker outage is logged, the rows stay queued and
+    the sweep re-triggers the drain later."""
+    from .tasks import drain_outbox_task
 
     try:
-        send_messages_task.delay(message_ids)
+        drain_outbox_task.delay(chat_id)
     except Exception:
-        logger.exception(
-            "could not enqueue outbound messages %s; the sweep will retry", message_ids
-        )
+        logger.exception("could not enqueue the outbox of chat %s; the sweep will", chat_id)

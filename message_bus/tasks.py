@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import logging
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from conversation_log.models import DeliveryStatus, Direction, Message
@@ -21,6 +24,9 @@ BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_MAX_SECONDS = 120.0
 # The error title of a queued message that was not sent because the customer opted out.
 OPTED_OUT_TITLE = "not sent: the customer opted out"
+# A queued message this old whose drain has not run is re-triggered by the sweep.
+OUTBOX_SWEEP_AFTER_SECONDS = 15
+_UNSENT = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
 
 
 def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
@@ -30,28 +36,69 @@ def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
     return max(delay, retry_after or 0.0)
 
 
-def _claim(message_id: int) -> Message | None:
-    """The queued message, with its attempt counted, or None if already handled."""
+@dataclass(frozen=True)
+class _Wait:
+    """The chat's oldest unsent message waits in backoff: nothing of the chat goes before."""
+
+    seconds: float
+
+
+_BUSY = object()  # another drain holds the chat's oldest message (its lease runs)
+
+
+def _claim_next(chat_id: int, *, eager: bool) -> Message | _Wait | object | None:
+    """Claim the chat's oldest unsent outbound message: `queued` (and due), or `sending`
+    whose lease ran out (its drain died mid-send). Under the row lock it moves to
+    `sending` with a lease and its attempt counted. None when nothing is left, `_BUSY`
+    when another drain holds it, `_Wait` when it waits in backoff (not when tasks run
+    eagerly, in-process: there is no broker to wait with, so it is retried at once, as an
+    eager Celery retry would)."""
+    now = timezone.now()
     with transaction.atomic():
-        message = (
+        head = (
             Message.objects.select_for_update()
             .select_related("chat__customer")
-            .filter(pk=message_id, direction=Direction.OUTBOUND, status=DeliveryStatus.QUEUED)
+            .filter(chat_id=chat_id, direction=Direction.OUTBOUND, status__in=_UNSENT)
+            .order_by("created_at", "id")
             .first()
         )
-        if message is None:
+        if head is None:
             return None
-        message.attempts += 1
-        message.save(update_fields=["attempts"])
-        return message
+        if head.status == DeliveryStatus.SENDING and head.lease_until and head.lease_until > now:
+            return _BUSY
+        backing_off = head.status == DeliveryStatus.QUEUED and head.next_attempt_at
+        if backing_off and head.next_attempt_at > now and not eager:
+            return _Wait((head.next_attempt_at - now).total_seconds())
+        head.status = DeliveryStatus.SENDING
+        head.lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        head.attempts += 1
+        head.save(update_fields=["status", "lease_until", "attempts"])
+        return head
+
+
+def _mine(message: Message):
+    """The row, only while this drain's claim holds (a conditional update never touches a
+    row another drain re-claimed after our lease ran out)."""
+    return Message.objects.filter(
+        pk=message.pk, status=DeliveryStatus.SENDING, lease_until=message.lease_until
+    )
 
 
 def _fail(message: Message, *, code: int | None, title: str) -> None:
-    Message.objects.filter(pk=message.pk, status=DeliveryStatus.QUEUED).update(
+    _mine(message).update(
         status=DeliveryStatus.FAILED,
         error_code=code,
         error_title=title[:300],
+        lease_until=None,
         status_updated_at=timezone.now(),
+    )
+
+
+def _back_off(message: Message, *, seconds: float) -> None:
+    _mine(message).update(
+        status=DeliveryStatus.QUEUED,
+        lease_until=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=seconds),
     )
 
 
@@ -62,35 +109,57 @@ def _sendable(message: Message) -> bool:
 
 
 def _mark_sent(message: Message, wamid: str) -> None:
-    """Record the send. The message has left: it must never stay `queued` (the retry sweep
+    """Record the send. The message has left: it must never go back to `queued` (a drain
     would send it twice), even if Graph returned a wamid we already hold."""
     now = timezone.now()
-    sent = {"status": DeliveryStatus.SENT, "sent_at": now, "status_updated_at": now}
+    sent = {
+        "status": DeliveryStatus.SENT,
+        "sent_at": now,
+        "status_updated_at": now,
+        "lease_until": None,
+        "next_attempt_at": None,
+    }
     try:
         with transaction.atomic():
-            Message.objects.filter(pk=message.pk, status=DeliveryStatus.QUEUED).update(
-                wamid=wamid, **sent
-            )
+            _mine(message).update(wamid=wamid, **sent)
     except IntegrityError:
         logger.error("Graph returned wamid %s twice; message %s kept without it", wamid, message.pk)
-        Message.objects.filter(pk=message.pk, status=DeliveryStatus.QUEUED).update(**sent)
+        _mine(message).update(**sent)
         return
     # Meta may have reported on it before we got here (a fast "delivered" or "failed").
     early_statuses_apply(wamid=wamid)
 
 
-@shop_task(name="message_bus.send_messages", bind=True, max_retries=MAX_SEND_ATTEMPTS)
-def send_messages_task(self, message_ids: list[int]) -> None:
-    """Send a turn's messages in order. Idempotent: only `queued` rows are sent, so a
-    redelivered task never sends twice. 429/5xx/network errors retry the rest of the
-    turn with backoff; other errors mark the message failed and move on."""
+def outbox_drain_later(chat_id: int, *, seconds: float) -> None:
+    try:
+        drain_outbox_task.apply_async((chat_id,), countdown=max(seconds, 0.0))
+    except Exception:  # the broker is down: the sweep re-triggers the drain when it is due
+        logger.exception("could not schedule the outbox drain of chat %s", chat_id)
+
+
+@shop_task(name="message_bus.drain_outbox")
+def drain_outbox_task(chat_id: int) -> int:
+    """Send one chat's outbox in (created, id) order; returns how many were sent.
+
+    Each message is claimed (`queued` → `sending` with a lease) under its row lock, sent,
+    then marked `sent` or `failed` by a conditional update, so neither a duplicate task nor
+    the sweep sends a row twice. A retryable error (429, 5xx, network) puts the message
+    back in `queued` with its backoff and schedules the drain for then: nothing newer of
+    the chat is sent before it, so the customer reads the replies in order. Other errors
+    fail the message and the drain goes on with the next."""
     transport = transport_get()
-    for position, message_id in enumerate(message_ids):
-        message = _claim(message_id)
-        if message is None:
-            continue
+    eager = bool(drain_outbox_task.app.conf.task_always_eager)
+    sent = 0
+    while True:
+        claim = _claim_next(chat_id, eager=eager)
+        if claim is None or claim is _BUSY:
+            return sent
+        if isinstance(claim, _Wait):
+            outbox_drain_later(chat_id, seconds=claim.seconds)
+            return sent
+        message = claim
         if not _sendable(message):
-            logger.info("message %s not sent: the customer opted out", message_id)
+            logger.info("message %s not sent: the customer opted out", message.pk)
             _fail(message, code=None, title=OPTED_OUT_TITLE)
             continue
         try:
@@ -98,16 +167,29 @@ def send_messages_task(self, message_ids: list[int]) -> None:
             wamid = transport.send(to=message.chat.customer.wa_id, payload=message.body)
         except GraphAPIError as error:
             if error.retryable and message.attempts < MAX_SEND_ATTEMPTS:
-                logger.warning("send of message %s failed (%s); retrying", message_id, error)
-                raise self.retry(
-                    args=(message_ids[position:],),
-                    countdown=backoff_seconds(message.attempts, error.retry_after),
-                ) from error
-            logger.error("message %s failed: %s", message_id, error)
+                delay = backoff_seconds(message.attempts, error.retry_after)
+                logger.warning(
+                    "send of message %s failed (%s); retrying in %.1f s", message.pk, error, delay
+                )
+                _back_off(message, seconds=delay)
+                if eager:
+                    continue
+                outbox_drain_later(chat_id, seconds=delay)
+                return sent
+            logger.error("message %s failed: %s", message.pk, error)
             code = error.code if error.code is not None else error.http_status
             _fail(message, code=code, title=error.title)
             continue
         _mark_sent(message, wamid)
+        sent += 1
+
+
+@shop_task(name="message_bus.send_messages")
+def send_messages_task(message_ids: list[int]) -> None:
+    """Tasks published before the outbox (a rolling deploy): drain those messages' chats."""
+    chat_ids = set(Message.objects.filter(pk__in=message_ids).values_list("chat_id", flat=True))
+    for chat_id in sorted(chat_ids):
+        drain_outbox_task(chat_id)
 
 
 @shop_task(name="message_bus.mark_read")
@@ -120,22 +202,26 @@ def mark_read_task(wamid: str) -> None:
 
 
 @shop_task(name="message_bus.retry_failed")
-def retry_failed_task(older_than_seconds: int = 120) -> int:
-    """Re-dispatch outbound messages stuck in `queued` (the broker was down when their turn
-    committed, or a worker died). Sends are idempotent, so a duplicate dispatch is safe."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    stuck = list(
-        Message.objects.filter(
-            direction=Direction.OUTBOUND, status=DeliveryStatus.QUEUED, created_at__lt=cutoff
-        )
-        .order_by("chat_id", "created_at", "id")
-        .values_list("chat_id", "id")
+def retry_failed_task(older_than_seconds: int = OUTBOX_SWEEP_AFTER_SECONDS) -> int:
+    """Re-trigger the outbox drains that should be running and are not: chats with a
+    message `queued` for a while and due (the broker lost its drain, or the drain's retry),
+    or `sending` past its lease (a worker died mid-send). It never sends anything itself:
+    the drain keeps each chat's order. Returns the number of chats."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    due = Q(status=DeliveryStatus.QUEUED, created_at__lt=cutoff) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    by_chat: dict[int, list[int]] = {}
-    for chat_id, message_id in stuck:
-        by_chat.setdefault(chat_id, []).append(message_id)
-    for ids in by_chat.values():
-        send_messages_task.delay(ids)
-    if stuck:
-        logger.info("re-dispatched %d queued messages in %d chats", len(stuck), len(by_chat))
-    return len(stuck)
+    expired = Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
+    chat_ids = sorted(
+        set(
+            Message.objects.filter(direction=Direction.OUTBOUND)
+            .filter(due | expired)
+            .values_list("chat_id", flat=True)
+        )
+    )
+    for chat_id in chat_ids:
+        drain_outbox_task.delay(chat_id)
+    if chat_ids:
+        logger.info("re-triggered the outbox drains of %d chats", len(chat_ids))
+    return len(chat_ids)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from bootstrap.management.commands.setup_schedules import SCHEDULES, registered_tasks
+from bootstrap.schedules import SCHEDULES, registered_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,20 @@ def test_a_schedule_pointing_at_a_renamed_task_is_repointed():
     # then
     abandon.refresh_from_db()
     assert abandon.task == "orders.cart_abandon_idle"
+
+
+def test_a_fresh_migrate_has_every_schedule_without_running_the_command():
+    # given: the test database, migrated like a fresh install; nobody ran setup_schedules
+    scheduled = set(PeriodicTask.objects.filter(enabled=True).values_list("task", flat=True))
+    # then: the sweepers that keep "nothing lost" true run from the first beat
+    assert {s.task for s in SCHEDULES if s.task in registered_tasks()} <= scheduled
+    assert {"wa_gateway.sweep_unprocessed", "message_bus.retry_failed"} <= scheduled
+
+
+def test_the_sweepers_run_often_enough_to_recover_within_a_minute():
+    # given
+    sweepers = PeriodicTask.objects.filter(
+        task__in=["wa_gateway.sweep_unprocessed", "message_bus.retry_failed"]
+    ).select_related("interval")
+    # then: sweep interval + the age a row must reach + a turn stay well under 60 s
+    assert {task.interval.every for task in sweepers} == {15}

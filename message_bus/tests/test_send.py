@@ -342,16 +342,21 @@ def test_without_a_bearer_token_messages_go_to_the_console_transport(settings):
 
 
 @pytest.mark.django_db
-def test_a_wamid_graph_repeats_never_leaves_the_message_queued() -> None:
+def test_a_wamid_graph_repeats_never_leaves_the_message_unsent() -> None:
     # given: a message already holds the wamid that Graph will return again
     chat = Chat.objects.create(customer=CustomerFactory())
     Message.objects.create(
         chat=chat, direction=Direction.OUTBOUND, status="sent", wamid="wamid.dup"
     )
-    queued = Message.objects.create(chat=chat, direction=Direction.OUTBOUND, status="queued")
+    queued = Message.objects.create(
+        chat=chat,
+        direction=Direction.OUTBOUND,
+        status="sending",
+        lease_until=timezone.now() + timezone.timedelta(seconds=30),
+    )
     # when
     _mark_sent(queued, "wamid.dup")
-    # then: sent (so the retry sweep skips it), without the duplicate id
+    # then: sent (so no drain sends it again), without the duplicate id
     queued.refresh_from_db()
     assert (queued.status, queued.wamid) == (DeliveryStatus.SENT, None)
 

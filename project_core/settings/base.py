@@ -329,6 +329,9 @@ WA_PHONE_ID = env_str("WA_PHONE_ID")
 WA_GRAPH_URL = env_str("WA_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
 WA_API_VERSION = env_str("WA_API_VERSION", "v21.0")
 WA_REQUEST_TIMEOUT = env_float("WA_REQUEST_TIMEOUT", 10.0)
+# An outbox drain owns the message it is sending for this long; past it (the worker died
+# mid-send) another drain may send it again. Must exceed WA_REQUEST_TIMEOUT.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 30)
 MEDIA_BASE_URL = env_str("MEDIA_BASE_URL")
 
 # --- AI: LLM providers and embeddings ----------------------------------------------------

@@ -1,145 +1,13 @@
-"""Create or update the Celery beat schedules of the housekeeping tasks.
-
-Schedules live in the database (django-celery-beat's DatabaseScheduler), so staff can
-change or pause them in the admin afterwards. Running this command again is safe: missing
-schedules are created, the task name of existing ones is kept in line with the code, and
-admin edits (timing, enabled) are kept unless `--reset` is given.
-
-A task whose code is not deployed (not registered with Celery) is skipped with a warning,
-so a schedule never points at a task no worker can run.
-"""
+"""Create or update the Celery beat schedules of the housekeeping tasks (see
+`bootstrap.schedules`; `migrate` does the same without `--reset`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from celery import current_app
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-
-@dataclass(frozen=True)
-class Schedule:
-    """One beat entry: `every_seconds` for an interval, else a crontab (minute/hour)."""
-
-    name: str
-    task: str
-    description: str
-    every_seconds: int | None = None
-    crontab: dict[str, str] = field(default_factory=dict)
-    # A run that waits longer than this in the queue (worker down) is dropped: the next
-    # run does the same work, so a backlog would only repeat it.
-    expire_seconds: int | None = None
-
-
-SCHEDULES: tuple[Schedule, ...] = (
-    Schedule(
-        name="Re-enqueue unprocessed inbound events",
-        task="wa_gateway.sweep_unprocessed",
-        description="Inbound events stored but never processed (broker was down) are "
-        "enqueued again, so every message that reached the database is answered once.",
-        every_seconds=60,
-        expire_seconds=55,
-    ),
-    Schedule(
-        name="Retry failed outbound sends",
-        task="message_bus.retry_failed",
-        description="Outbound messages whose dispatch failed with a retryable error are "
-        "dispatched again.",
-        every_seconds=60,
-        expire_seconds=55,
-    ),
-    Schedule(
-        name="Remind idle carts",
-        task="orders.cart_remind_idle",
-        description="One reminder to carts idle for CART_REMINDER_HOURS, only inside the "
-        "24-hour window and never to customers who opted out.",
-        every_seconds=15 * 60,
-        expire_seconds=14 * 60,
-    ),
-    Schedule(
-        name="Abandon idle carts",
-        task="orders.cart_abandon_idle",
-        description="Open carts idle for ABANDONED_CART_DAYS are closed as abandoned.",
-        crontab={"minute": "5", "hour": "*"},
-        expire_seconds=3000,
-    ),
-    Schedule(
-        name="Close inactive chats",
-        task="conversation_log.chat_close_inactive",
-        description="Chats inactive for ABANDONED_CHAT_DAYS are closed and their dialog "
-        "state reset.",
-        crontab={"minute": "10", "hour": "*"},
-        expire_seconds=3000,
-    ),
-    Schedule(
-        name="Purge old messages",
-        task="conversation_log.message_purge_old",
-        description="Messages and their delivery statuses older than DATA_RETENTION_DAYS "
-        "are deleted.",
-        crontab={"minute": "15", "hour": "3"},
-        expire_seconds=6 * 3600,
-    ),
-    Schedule(
-        name="Purge processed inbound events",
-        task="wa_gateway.purge_processed_events",
-        description="Processed inbound webhook events older than DATA_RETENTION_DAYS are deleted.",
-        crontab={"minute": "25", "hour": "3"},
-        expire_seconds=6 * 3600,
-    ),
-    Schedule(
-        name="Back-in-stock alerts",
-        task="inventory.stock_alerts_notify",
-        description="Customers who asked to hear about an out-of-stock product are told "
-        "once it is back, inside the 24-hour window only.",
-        every_seconds=15 * 60,
-        expire_seconds=14 * 60,
-    ),
-    Schedule(
-        name="Shopify catalog sync",
-        task="connectors.shopify_admin.sync_products",
-        description="Incremental product sync from the Shopify Admin API.",
-        crontab={"minute": "40", "hour": "*/6"},
-        expire_seconds=3 * 3600,
-    ),
-)
-
-
-def registered_tasks() -> set[str]:
-    """Names of the tasks the deployed code registers with Celery."""
-    current_app.loader.import_default_modules()
-    return set(current_app.tasks.keys())
-
-
-def _interval(seconds: int) -> IntervalSchedule:
-    interval = IntervalSchedule.objects.filter(
-        every=seconds, period=IntervalSchedule.SECONDS
-    ).first()
-    return interval or IntervalSchedule.objects.create(
-        every=seconds, period=IntervalSchedule.SECONDS
-    )
-
-
-def _crontab(spec: dict[str, str]) -> CrontabSchedule:
-    fields = {
-        "minute": spec.get("minute", "*"),
-        "hour": spec.get("hour", "*"),
-        "day_of_week": spec.get("day_of_week", "*"),
-        "day_of_month": spec.get("day_of_month", "*"),
-        "month_of_year": spec.get("month_of_year", "*"),
-        "timezone": settings.CELERY_TIMEZONE,
-    }
-    crontab = CrontabSchedule.objects.filter(**fields).first()
-    return crontab or CrontabSchedule.objects.create(**fields)
-
-
-def _timing(schedule: Schedule) -> dict[str, Any]:
-    if schedule.every_seconds is not None:
-        return {"interval": _interval(schedule.every_seconds), "crontab": None}
-    return {"interval": None, "crontab": _crontab(schedule.crontab)}
+from bootstrap.schedules import schedules_sync
 
 
 class Command(BaseCommand):
@@ -152,53 +20,17 @@ class Command(BaseCommand):
             help="Restore the default timing and enable every schedule, undoing admin edits.",
         )
 
-    @transaction.atomic
     def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
-        known = registered_tasks()
-        created = updated = kept = skipped = 0
-        for schedule in SCHEDULES:
-            if schedule.task not in known:
-                skipped += 1
-                self.stderr.write(
-                    self.style.WARNING(
-                        f"skipped {schedule.name!r}: task {schedule.task!r} is not registered"
-                    )
-                )
-                continue
-            existing = PeriodicTask.objects.filter(name=schedule.name).first()
-            if existing is None:
-                PeriodicTask.objects.create(
-                    name=schedule.name,
-                    task=schedule.task,
-                    description=schedule.description,
-                    expire_seconds=schedule.expire_seconds,
-                    enabled=True,
-                    **_timing(schedule),
-                )
-                created += 1
-                self.stdout.write(f"created {schedule.name!r} ({schedule.task})")
-                continue
-            changes: dict[str, Any] = {}
-            if existing.task != schedule.task:
-                changes["task"] = schedule.task
-            if reset:
-                changes.update(
-                    _timing(schedule),
-                    enabled=True,
-                    description=schedule.description,
-                    expire_seconds=schedule.expire_seconds,
-                )
-            if changes:
-                for name, value in changes.items():
-                    setattr(existing, name, value)
-                existing.save()
-                updated += 1
-                self.stdout.write(f"updated {schedule.name!r} ({schedule.task})")
-            else:
-                kept += 1
+        report = schedules_sync(reset=reset)
+        for name in report.skipped:
+            self.stderr.write(self.style.WARNING(f"skipped {name!r}: its task is not registered"))
+        for name in report.created:
+            self.stdout.write(f"created {name!r}")
+        for name in report.updated:
+            self.stdout.write(f"updated {name!r}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"schedules: {created} created, {updated} updated, {kept} unchanged, "
-                f"{skipped} skipped"
+                f"schedules: {len(report.created)} created, {len(report.updated)} updated, "
+                f"{len(report.kept)} unchanged, {len(report.skipped)} skipped"
             )
         )

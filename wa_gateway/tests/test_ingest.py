@@ -228,3 +228,15 @@ def test_a_late_redelivery_of_an_old_message_does_not_move_the_window_back(graph
     # then
     customer.refresh_from_db()
     assert customer.last_inbound_at == window_start
+
+
+@pytest.mark.parametrize("sql_name", ["_EVENT_INSERT", "_EVENT_INSERT_SELECT"])
+def test_the_raw_insert_writes_every_required_column_of_the_model_and_no_other(sql_name):
+    # given: the hand-written INSERT of the fast path, and the model it must match
+    sql = getattr(services, sql_name)
+    columns = {c.strip() for c in sql.split("(", 1)[1].split(")", 1)[0].split(",")}
+    fields = [f for f in InboundEvent._meta.concrete_fields if not f.primary_key]
+    required = {f.column for f in fields if not f.null}
+    # then: a column added to the model without a default breaks this test, not production
+    assert columns <= {f.column for f in fields}
+    assert required <= columns

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -70,7 +71,17 @@ class ChatEngine:
         )
         language = language_detect(event.text, default=customer.language)
         with override(language):
-            reply = self._turn(event, customer, chat, language)
+            try:
+                # A savepoint: a turn that fails (a provider outage while understanding, a
+                # bug) leaves nothing half-written, and the customer still gets an answer.
+                with transaction.atomic():
+                    reply = self._turn(event, customer, chat, language)
+            except Exception:
+                logger.exception("turn failed; the customer gets an apology and the menu")
+                customer.refresh_from_db(fields=["opted_out"])
+                reply = _Reply(
+                    [] if customer.opted_out else [_apology()], language, route=("error",)
+                )
         # One line per turn: what handled it (eval_dialog reads it; operators grep it).
         logger.info("turn routed", extra={"route": list(reply.route), "chat_id": chat.pk})
         # Written last, when the turn's work (an LLM call among it) is done: the customer
@@ -207,12 +218,7 @@ class ChatEngine:
                 )
             except Exception:
                 logger.exception("state %s failed", state.name)
-                messages.append(
-                    ReplyButtons(
-                        body=_("Sorry, something went wrong on our side. Please try again."),
-                        buttons=tuple(menu_buttons()),
-                    )
-                )
+                messages.append(_apology())
                 return messages, DEFAULT_STATE, [*route, state.name]
             if result.declined:
                 if hop == 0:
@@ -229,6 +235,13 @@ class ChatEngine:
                 break
             state, ctx.payload = following, result.then_payload
         return messages, next_state, route
+
+
+def _apology() -> ReplyButtons:
+    return ReplyButtons(
+        body=_("Sorry, something went wrong on our side. Please try again."),
+        buttons=tuple(menu_buttons()),
+    )
 
 
 def inbound_rate_exceeded(*, chat: Chat) -> tuple[bool, bool]:

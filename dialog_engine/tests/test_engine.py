@@ -227,3 +227,30 @@ def test_a_rating_and_the_comment_after_it_are_stored_for_staff(post_webhook, gr
     )
     assert feedback.chat == _chat()
     assert _chat().state == "assistant"
+
+
+def test_an_embeddings_outage_while_understanding_gets_an_apology_not_silence(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    httpserver,
+    settings,
+    monkeypatch,
+):
+    # given: embeddings come from an OpenAI-compatible provider that is down
+    from recos import encoders
+
+    settings.EMBEDDINGS_MODEL = "openai"
+    settings.OPENAI_API_KEY = "sk-test"
+    settings.OPENAI_BASE_URL = httpserver.url_for("/v1")
+    settings.LLM_MAX_RETRIES = 0
+    monkeypatch.setattr(encoders, "_cache", {})
+    httpserver.expect_request("/v1/embeddings").respond_with_json(
+        {"error": {"message": "upstream unavailable"}}, status=503
+    )
+    # when
+    response = post_webhook(payloads.text_message(WA_ID, "gaming laptop under 1500"))
+    # then: nothing half-done, the message kept, and the customer told to try again
+    assert response.status_code == 200
+    assert graph.texts()[0].startswith("Sorry, something went wrong on our side")
+    assert Message.objects.filter(chat=_chat(), direction=Direction.INBOUND).count() == 1
+    assert _chat().state == "assistant"

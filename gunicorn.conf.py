@@ -57,3 +57,12 @@ def post_fork(server, worker) -> None:
     from django.db import connections
 
     connections.close_all()
+
+
+def child_exit(server, worker) -> None:
+    # prometheus_client multiprocess mode (PROMETHEUS_MULTIPROC_DIR): a dead worker's live
+    # gauges must leave the sum; its counters and histograms stay (totals never go back).
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

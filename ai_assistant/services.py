@@ -26,6 +26,7 @@ from connectors.llm.client import LLMUnavailable, chat_json, llm_configured
 from helpdesk.answers import faq_answer
 from inventory.models import Product
 from orders.calculations import format_money
+from project_core.metrics import ASSISTANT_FALLBACKS
 from recos.search import SearchFilters, recommend
 
 from .context import context_build
@@ -99,9 +100,11 @@ def _phrase(
             system=context.system,
             messages=context.messages(),
             schema=_Reply,
+            purpose="assistant",
         ).reply
     except LLMUnavailable as exc:
         logger.info("assistant LLM unavailable (%s); deterministic answer", exc)
+        ASSISTANT_FALLBACKS.labels(reason="unavailable").inc()
         return Answer(fallback, products, "deterministic")
     known = [*products, *context.cart_products]
     rejection = reply_rejection(
@@ -115,9 +118,11 @@ def _phrase(
     if rejection is not None:
         # The reason only: the text may carry what it was rejected for (a link, a number).
         logger.warning("LLM reply rejected: %s", rejection)
+        ASSISTANT_FALLBACKS.labels(reason="grounding").inc()
         return Answer(fallback, products, "deterministic")
     if not reply_in_language(reply=reply, language=language):
         logger.warning("LLM reply rejected: not in the customer's language (%s)", language)
+        ASSISTANT_FALLBACKS.labels(reason="language").inc()
         return Answer(fallback, products, "deterministic")
     return Answer(reply, products, "llm")
 

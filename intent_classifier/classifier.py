@@ -263,6 +263,7 @@ def classify_llm(text: str, context: ClassifyContext | None = None) -> Intent:
         messages=[{"role": "user", "content": text[:1000]}],
         schema=_LLMIntent,
         max_tokens=200,
+        purpose="classify",
     )
     slots: dict[str, Any] = {}
     for key in (

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conversation_log.models import DeliveryStatus, Direction, Message
 from conversation_log.services import early_statuses_apply
+from project_core.metrics import OUTBOUND_SEND_SECONDS, OUTBOUND_SENDS, SWEEPER_REENQUEUED
 from project_core.task_policy import shop_task
 from wa_client.errors import GraphAPIError
 
@@ -161,12 +162,16 @@ def drain_outbox_task(chat_id: int) -> int:
         if not _sendable(message):
             logger.info("message %s not sent: the customer opted out", message.pk)
             _fail(message, code=None, title=OPTED_OUT_TITLE)
+            OUTBOUND_SENDS.labels(status="opted_out", error_code="").inc()
             continue
         try:
             # The recipient is the chat's customer, never anything stored in the body.
-            wamid = transport.send(to=message.chat.customer.wa_id, payload=message.body)
+            with OUTBOUND_SEND_SECONDS.time():
+                wamid = transport.send(to=message.chat.customer.wa_id, payload=message.body)
         except GraphAPIError as error:
+            code = error.code if error.code is not None else error.http_status
             if error.retryable and message.attempts < MAX_SEND_ATTEMPTS:
+                OUTBOUND_SENDS.labels(status="retry", error_code=str(code or "")).inc()
                 delay = backoff_seconds(message.attempts, error.retry_after)
                 logger.warning(
                     "send of message %s failed (%s); retrying in %.1f s", message.pk, error, delay
@@ -177,10 +182,11 @@ def drain_outbox_task(chat_id: int) -> int:
                 outbox_drain_later(chat_id, seconds=delay)
                 return sent
             logger.error("message %s failed: %s", message.pk, error)
-            code = error.code if error.code is not None else error.http_status
             _fail(message, code=code, title=error.title)
+            OUTBOUND_SENDS.labels(status="failed", error_code=str(code or "")).inc()
             continue
         _mark_sent(message, wamid)
+        OUTBOUND_SENDS.labels(status="sent", error_code="").inc()
         sent += 1
 
 
@@ -222,6 +228,7 @@ def retry_failed_task(older_than_seconds: int = OUTBOX_SWEEP_AFTER_SECONDS) -> i
     )
     for chat_id in chat_ids:
         drain_outbox_task.delay(chat_id)
+    SWEEPER_REENQUEUED.labels(sweeper="outbox").inc(len(chat_ids))
     if chat_ids:
         logger.info("re-triggered the outbox drains of %d chats", len(chat_ids))
     return len(chat_ids)

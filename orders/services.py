@@ -19,6 +19,7 @@ from inventory.models import Product
 from inventory.services import stock_return, stock_take
 from payments.models import PaymentOption
 from payments.services import payment_cancel, payment_create, payment_mark_paid
+from project_core.metrics import ORDERS_PLACED
 
 from . import calculations
 from .exceptions import EmptyCart, InvalidQuantity, InvalidTransition, OptionUnavailable
@@ -226,6 +227,7 @@ def order_place(
                 return existing
         raise
     transaction.on_commit(lambda: order_placed.send(sender=Order, order_id=order.pk))
+    transaction.on_commit(ORDERS_PLACED.labels(payment_kind=payment_option.kind).inc)
     return order
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
+from . import health, metrics
 
 admin.site.site_header = "Shop administration"
 admin.site.site_title = "Shop admin"
@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from brandkit.models import Brand
 from inventory.models import Category, Product
+from project_core.metrics import SEARCH_SECONDS
 
 from . import index
 from .encoders import get_encoder
@@ -141,6 +142,7 @@ def _products_current(
     return qs.in_bulk()
 
 
+@SEARCH_SECONDS.labels(entry="recommend").time()
 def recommend(
     query: str,
     language: str = "en",
@@ -231,6 +233,7 @@ class SearchResult:
     broken: str = ""
 
 
+@SEARCH_SECONDS.labels(entry="product_search").time()
 def product_search(request: SearchRequest) -> SearchResult:
     """Products for a customer's request: price and brand limits are hard filters; the
     type the words name comes first and, when nothing of that type meets the limits, the

@@ -11,6 +11,12 @@ from conversation_log.services import chat_ensure, chat_get_locked
 from dialog_engine.signals import message_received
 from message_bus.tasks import mark_read_task
 from project_core.log_context import log_ids
+from project_core.metrics import (
+    INBOX_DRAINS,
+    INBOX_EVENTS_HANDLED,
+    SWEEPER_REENQUEUED,
+    TURN_SECONDS,
+)
 from project_core.task_policy import shop_task
 from project_core.task_publish import publish
 from users.services import customer_record_inbound
@@ -41,6 +47,7 @@ def process_inbound_task(customer_id: int) -> int:
     """Drain one customer's inbox: under the Chat row lock, hand each unprocessed event to
     the engine in (timestamp, id) order and mark it processed. Two workers never interleave
     a conversation and a duplicate task finds nothing to do. Returns events handled."""
+    INBOX_DRAINS.inc()
     latest = (
         InboundEvent.objects.filter(customer_id=customer_id, processed_at__isnull=True)
         .order_by("-timestamp", "-id")
@@ -54,7 +61,7 @@ def process_inbound_task(customer_id: int) -> int:
     # Before the replies: the service window they are sent in runs from this message.
     customer_record_inbound(customer_id=customer_id, at=latest_sent_at)
     chat_ensure(customer_id=customer_id)
-    handled = 0
+    handled = failed = 0
     with transaction.atomic():
         chat_get_locked(customer_id=customer_id)
         events = list(
@@ -75,6 +82,13 @@ def process_inbound_task(customer_id: int) -> int:
                     error = f"{exc.__class__.__name__}: {exc}"
                 inbound_event_mark_processed(event=event, error=error)
                 handled += 1
+                failed += bool(error)
+    # Committed: the turns' replies are stored and their sends enqueued (on commit) by now.
+    done = timezone.now()
+    for event in events:
+        TURN_SECONDS.observe(max(0.0, (done - event.received_at).total_seconds()))
+    INBOX_EVENTS_HANDLED.labels(result="ok").inc(handled - failed)
+    INBOX_EVENTS_HANDLED.labels(result="error").inc(failed)
     return handled
 
 
@@ -90,6 +104,7 @@ def sweep_unprocessed_task(older_than_seconds: int = SWEEP_AFTER_SECONDS) -> int
     )
     for customer_id in sorted(customer_ids):
         enqueue_inbox(customer_id)
+    SWEEPER_REENQUEUED.labels(sweeper="inbox").inc(len(customer_ids))
     if customer_ids:
         logger.info("re-enqueued %d inboxes with unprocessed events", len(customer_ids))
     return len(customer_ids)

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from project_core.metrics import INBOUND_EVENTS, WEBHOOK_OUTCOME
+
 from .parsing import InvalidWebhook, parse_webhook, webhook_decode
 from .services import webhook_ingest
 from .signatures import signature_valid
@@ -69,21 +71,32 @@ def webhook(request: HttpRequest) -> HttpResponse:
     except ValueError:
         declared = 0
     if declared > limit:
-        return JsonResponse({"error": "body too large"}, status=413)
+        return _too_large()
     try:
         body = request.body
     except RequestDataTooBig:
-        return JsonResponse({"error": "body too large"}, status=413)
+        return _too_large()
     if len(body) > limit:
-        return JsonResponse({"error": "body too large"}, status=413)
+        return _too_large()
     if not _signature_ok(request, body):
+        WEBHOOK_OUTCOME["forbidden"].inc()
         return JsonResponse({"error": "invalid signature"}, status=403)
     try:
         # The whole body is checked before anything is stored (caps, shape, types).
         webhook_body = parse_webhook(webhook_decode(body))
     except InvalidWebhook as exc:
+        WEBHOOK_OUTCOME["bad_request"].inc()
         return JsonResponse({"error": f"not a WhatsApp webhook: {exc}"}, status=400)
     customer_ids = webhook_ingest(webhook=webhook_body)
     for customer_id in sorted(customer_ids):
         transaction.on_commit(lambda cid=customer_id: enqueue_inbox(cid))
+    ours = webhook_body.messages or webhook_body.statuses
+    WEBHOOK_OUTCOME["foreign" if webhook_body.foreign and not ours else "ok"].inc()
+    if webhook_body.messages:
+        INBOUND_EVENTS.inc(len(webhook_body.messages))
     return JsonResponse({"status": "ok"})
+
+
+def _too_large() -> JsonResponse:
+    WEBHOOK_OUTCOME["too_large"].inc()
+    return JsonResponse({"error": "body too large"}, status=413)

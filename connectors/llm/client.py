@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -21,6 +24,8 @@ import openai
 from django.conf import settings
 from openai.types import CreateEmbeddingResponse
 from pydantic import BaseModel, ValidationError
+
+from project_core.metrics import LLM_CALL_SECONDS, LLM_CALLS
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +38,26 @@ EMBEDDINGS_BATCH_SIZE = 256
 class LLMUnavailable(Exception):
     """The LLM could not give a usable answer (not configured, timeout, HTTP error,
     invalid JSON, schema violation)."""
+
+
+class _Rejected(LLMUnavailable):
+    """An answer arrived but failed validation (counted as `rejected_schema`)."""
+
+
+@contextmanager
+def _measured(purpose: str) -> Iterator[None]:
+    """Count the call by outcome and time it (shop_llm_calls, shop_llm_call_seconds)."""
+    started = time.perf_counter()
+    outcome = "unavailable"
+    try:
+        yield
+        outcome = "ok"
+    except _Rejected:
+        outcome = "rejected_schema"
+        raise
+    finally:
+        LLM_CALL_SECONDS.labels(purpose=purpose).observe(time.perf_counter() - started)
+        LLM_CALLS.labels(purpose=purpose, outcome=outcome).inc()
 
 
 @dataclass(frozen=True)
@@ -96,8 +121,30 @@ def chat_json(
     schema: type[Schema],
     max_tokens: int = 400,
     temperature: float = 0.0,
+    purpose: str = "",
 ) -> Schema:
-    """Ask for a JSON object and validate it against `schema`."""
+    """Ask for a JSON object and validate it against `schema`. `purpose` (a fixed word,
+    default the schema's name) labels the call's metrics."""
+    with _measured(purpose or schema.__name__.lstrip("_").lower()):
+        return _chat_json(
+            model=model,
+            system=system,
+            messages=messages,
+            schema=schema,
+            max_tokens=max_tokens,
+            temperature=temperature,
+        )
+
+
+def _chat_json(
+    *,
+    model: str,
+    system: str,
+    messages: list[dict[str, str]],
+    schema: type[Schema],
+    max_tokens: int,
+    temperature: float,
+) -> Schema:
     try:
         with client_get() as client:
             response = client.chat.completions.create(
@@ -111,7 +158,7 @@ def chat_json(
     except openai.OpenAIError as exc:
         raise LLMUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
     except (IndexError, AttributeError) as exc:
-        raise LLMUnavailable("the LLM response had no message") from exc
+        raise _Rejected("the LLM response had no message") from exc
     try:
         return schema.model_validate(json.loads(content))
     except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
@@ -125,7 +172,7 @@ def chat_json(
             else exc.__class__.__name__
         )[:200]
         logger.warning("LLM reply rejected by schema %s: %s", schema.__name__, detail)
-        raise LLMUnavailable(f"invalid structured output: {detail}") from exc
+        raise _Rejected(f"invalid structured output: {detail}") from exc
 
 
 def embeddings_create(
@@ -138,6 +185,11 @@ def embeddings_create(
     """
     if not texts:
         return []
+    with _measured("embeddings"):
+        return _embeddings(model=model, texts=texts, batch_size=batch_size)
+
+
+def _embeddings(*, model: str, texts: list[str], batch_size: int) -> list[list[float]]:
     vectors: list[list[float]] = []
     with client_get() as client:
         for start in range(0, len(texts), batch_size):
@@ -149,10 +201,10 @@ def embeddings_create(
             except (ValueError, TypeError, AttributeError) as exc:
                 # The SDK decodes the body before we see it: no data, bad base64, not an
                 # object.
-                raise LLMUnavailable(f"malformed embeddings response: {str(exc)[:200]}") from exc
+                raise _Rejected(f"malformed embeddings response: {str(exc)[:200]}") from exc
             vectors.extend(_vectors_in_order(response, expected=len(batch)))
     if len({len(vector) for vector in vectors}) != 1:
-        raise LLMUnavailable("embeddings of different lengths in one answer")
+        raise _Rejected("embeddings of different lengths in one answer")
     return vectors
 
 
@@ -161,10 +213,10 @@ def _vectors_in_order(response: CreateEmbeddingResponse, *, expected: int) -> li
     try:
         items = [(int(item.index), [float(v) for v in item.embedding]) for item in response.data]
     except (AttributeError, TypeError, ValueError) as exc:
-        raise LLMUnavailable(f"malformed embeddings response: {str(exc)[:200]}") from exc
+        raise _Rejected(f"malformed embeddings response: {str(exc)[:200]}") from exc
     if sorted(index for index, _ in items) != list(range(expected)):
-        raise LLMUnavailable(f"embeddings response does not hold one vector per text ({expected})")
+        raise _Rejected(f"embeddings response does not hold one vector per text ({expected})")
     vectors = [vector for _, vector in sorted(items, key=lambda item: item[0])]
     if any(not vector or not all(map(math.isfinite, vector)) for vector in vectors):
-        raise LLMUnavailable("embeddings response has an empty or non-finite vector")
+        raise _Rejected("embeddings response has an empty or non-finite vector")
     return vectors

@@ -196,3 +196,24 @@ def test_parallel_drains_of_one_chat_send_each_message_once_in_order(graph):
     assert errors == []
     assert graph.texts() == [f"m{n}" for n in range(8)]
     assert _statuses(*rows) == ["sent"] * 8
+
+
+@pytest.mark.usefixtures("with_a_broker")
+def test_sends_and_sweeps_are_counted_for_the_operator(graph):
+    # given
+    from prometheus_client import REGISTRY
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    chat = _chat()
+    _queued(chat, "counted")
+    Message.objects.filter(chat=chat).update(created_at=timezone.now() - timedelta(hours=1))
+    sent_before = sample("shop_outbound_sends_total", status="sent", error_code="")
+    swept_before = sample("shop_sweeper_reenqueued_total", sweeper="outbox")
+    # when: the sweep re-triggers the chat's drain (published, then run here)
+    retry_failed_task()
+    drain_outbox_task(chat.pk)
+    # then
+    assert sample("shop_outbound_sends_total", status="sent", error_code="") == sent_before + 1
+    assert sample("shop_sweeper_reenqueued_total", sweeper="outbox") == swept_before + 1

@@ -407,3 +407,11 @@ LOGGING = {
         "faiss.loader": {"level": "WARNING"},
     },
 }
+
+# --- Metrics -----------------------------------------------------------------------------
+# GET /metrics (Prometheus; project_core/metrics.py) answers these addresses or networks
+# (REMOTE_ADDR, never X-Forwarded-For), a bearer METRICS_TOKEN (empty: token access off) and
+# staff users; everyone else gets 403. PROMETHEUS_MULTIPROC_DIR is read by prometheus_client
+# itself (docs/OPERATIONS.md "Metrics").
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +31,9 @@ from .services import (
 
 logger = logging.getLogger(__name__)
 
-SWEEP_AFTER_SECONDS = 30
+# Events unprocessed this long are re-enqueued by the sweep (every 15 s; see
+# bootstrap.schedules): recovery after a lost worker or broker stays well under a minute.
+SWEEP_AFTER_SECONDS = 15
 
 
 def enqueue_inbox(customer_id: int) -> None:
@@ -48,6 +51,12 @@ def process_inbound_task(customer_id: int) -> int:
     the engine in (timestamp, id) order and mark it processed. Two workers never interleave
     a conversation and a duplicate task finds nothing to do. Returns events handled."""
     INBOX_DRAINS.inc()
+    if not message_received.has_listeners(InboundEvent):
+        # Marking events processed with nobody to handle them would lose them silently.
+        raise ImproperlyConfigured(
+            "nothing is connected to dialog_engine.signals.message_received; "
+            "the inbox is left for a worker that has the dialog engine loaded"
+        )
     latest = (
         InboundEvent.objects.filter(customer_id=customer_id, processed_at__isnull=True)
         .order_by("-timestamp", "-id")

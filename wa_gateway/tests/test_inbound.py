@@ -522,3 +522,21 @@ def test_processed_events_past_retention_are_purged_and_others_kept(settings):
         "wamid.NEW",
         "wamid.UNPROCESSED",
     }
+
+
+def test_with_nothing_connected_to_message_received_events_stay_unprocessed(post_webhook, graph):
+    # given: a worker without the dialog engine (its receiver disconnected)
+    from dialog_engine.receivers import _handle_message as handle_message
+    from dialog_engine.signals import message_received
+
+    message_received.disconnect(dispatch_uid="dialog_engine.handle_message")
+    try:
+        # when
+        response = post_webhook(payloads.text_message("966500000321", "hi", wamid="wamid.NORX"))
+    finally:
+        message_received.connect(handle_message, dispatch_uid="dialog_engine.handle_message")
+    # then: an error, not "processed": the sweeper offers it again to a proper worker
+    assert response.status_code == 200
+    event = InboundEvent.objects.get(wamid="wamid.NORX")
+    assert event.processed_at is None
+    assert graph.sends == []

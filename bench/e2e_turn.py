@@ -226,6 +226,16 @@ def wait_replies(recorder: GraphRecorder, sent: dict[str, float], grace: float) 
     time.sleep(min(2.0, grace))  # late duplicates still count
 
 
+def cpu_split(web: subprocess.Popen, workers: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU seconds so far of the web server, the Celery workers and the database + broker
+    (all of this machine's MariaDB and Redis: run the bench on a quiet machine)."""
+    return {
+        "web": c.group_cpu_seconds(web.pid),
+        "worker": sum(c.group_cpu_seconds(w.pid) for w in workers),
+        "services": c.services_cpu_seconds(),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="sending duration")
@@ -303,10 +313,13 @@ def main() -> int:
         reads_before = recorder.mark_reads
         count = int(args.rate * args.seconds)
         print(f"  sending {count} turns ...", flush=True)
+        web, workers = processes[0], processes[1:]
+        cpu_before = cpu_split(web, workers)
         started = time.perf_counter()
         sent = sender.run_turns(label="turn", rate=args.rate, count=count)
         send_elapsed = time.perf_counter() - started
         wait_replies(recorder, sent, grace=args.grace)
+        cpu_after = cpu_split(web, workers)
         if any(p.poll() is not None for p in processes):
             print("warning: a child process exited during the run", file=sys.stderr)
         stages = stage_times({k: v for k, v in sender.wamids.items() if k in sent})
@@ -363,6 +376,14 @@ def main() -> int:
         f"{c.percentile(queue_ms, 50):.1f}/{c.percentile(queue_ms, 99):.1f}; "
         f"processed->reply at Graph {c.percentile(send_ms, 50):.1f}/"
         f"{c.percentile(send_ms, 99):.1f}"
+    )
+    answered = max(len(latencies), 1)
+    cpu_ms = {k: (cpu_after[k] - cpu_before[k]) * 1000 / answered for k in cpu_before}
+    total_ms = sum(cpu_ms.values())
+    print(
+        f"CPU per answered turn: web {cpu_ms['web']:.1f} ms, worker {cpu_ms['worker']:.1f} ms, "
+        f"MariaDB+Redis {cpu_ms['services']:.1f} ms; total {total_ms:.1f} ms   "
+        f"(target <= 15: {'PASS' if total_ms <= 15 else 'MISS'})"
     )
     print(f"lost:                  {lost}   (target 0: {'PASS' if lost == 0 else 'MISS'})")
     print(

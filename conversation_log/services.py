@@ -255,6 +255,33 @@ def message_record_inbound(
     return message
 
 
+CALLBACK_PREFIX = "out:"
+
+
+def _status_by_callback_data(callback_data: str, *, wamid: str, changes: dict[str, Any]) -> bool:
+    """Record `wamid` and the status on the unsent row named by `callback_data`, if any."""
+    if not callback_data.startswith(CALLBACK_PREFIX):
+        return False
+    try:
+        row_id = int(callback_data.removeprefix(CALLBACK_PREFIX))
+    except ValueError:
+        return False
+    unsent = Message.objects.filter(
+        pk=row_id,
+        direction=Direction.OUTBOUND,
+        wamid__isnull=True,
+        status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING],
+    )
+    try:
+        with transaction.atomic():
+            found = unsent.update(wamid=wamid, lease_until=None, next_attempt_at=None, **changes)
+    except IntegrityError:  # the send task recorded the wamid on it meanwhile
+        return False
+    if found:
+        logger.info("message %s recorded as %s from its status webhook", row_id, changes["status"])
+    return bool(found)
+
+
 def message_status_update(
     *,
     wamid: str,
@@ -262,10 +289,13 @@ def message_status_update(
     at: datetime | None = None,
     error_code: int | None = None,
     error_title: str = "",
+    callback_data: str = "",
 ) -> bool:
     """Apply a delivery status callback to an outbound message. A status never moves
     backwards (read then a late 'delivered' stays read); a failure keeps Meta's code and
-    title. Returns True when the row changed."""
+    title. `callback_data` is what the send task gave Meta (`out:<message id>`): a status
+    for a wamid we never recorded (the worker died before it could) is matched to its row
+    by it, so the row is not sent again. Returns True when the row changed."""
     if status not in CALLBACK_STATUSES:
         return False
     at = at or timezone.now()
@@ -287,6 +317,8 @@ def message_status_update(
         return True
     if ours.exists():
         return False  # a status it already has, or one behind it
+    if _status_by_callback_data(callback_data, wamid=wamid, changes=changes):
+        return True
     # Not (yet) ours: the send task may not have recorded the wamid Graph returned. Park
     # it; the send task applies it after recording the wamid, and so do we after parking
     # it, in case the wamid was recorded meanwhile (one of the two always sees the other's

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conversation_log.models import DeliveryStatus, Direction, Message
-from conversation_log.services import early_statuses_apply
+from conversation_log.services import CALLBACK_PREFIX, early_statuses_apply
 from project_core.metrics import OUTBOUND_SEND_SECONDS, OUTBOUND_SENDS, SWEEPER_REENQUEUED
 from project_core.task_policy import shop_task
 from wa_client.errors import GraphAPIError
@@ -131,6 +131,13 @@ def _mark_sent(message: Message, wamid: str) -> None:
     early_statuses_apply(wamid=wamid)
 
 
+def callback_data_for(message: Message) -> str:
+    """What Meta echoes in the message's status webhooks: its row, so that a send whose
+    response was lost is recorded from its "sent" status instead of being sent again
+    (`conversation_log.services.message_status_update`)."""
+    return f"{CALLBACK_PREFIX}{message.pk}"
+
+
 def outbox_drain_later(chat_id: int, *, seconds: float) -> None:
     try:
         drain_outbox_task.apply_async((chat_id,), countdown=max(seconds, 0.0))
@@ -167,7 +174,11 @@ def drain_outbox_task(chat_id: int) -> int:
         try:
             # The recipient is the chat's customer, never anything stored in the body.
             with OUTBOUND_SEND_SECONDS.time():
-                wamid = transport.send(to=message.chat.customer.wa_id, payload=message.body)
+                wamid = transport.send(
+                    to=message.chat.customer.wa_id,
+                    payload=message.body,
+                    callback_data=callback_data_for(message),
+                )
         except GraphAPIError as error:
             code = error.code if error.code is not None else error.http_status
             if error.retryable and message.attempts < MAX_SEND_ATTEMPTS:

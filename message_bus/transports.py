@@ -20,15 +20,15 @@ logger = logging.getLogger("message_bus.console")
 
 
 class Transport(Protocol):
-    def send(self, *, to: str, payload: dict[str, Any]) -> str: ...
+    def send(self, *, to: str, payload: dict[str, Any], callback_data: str = "") -> str: ...
 
     def mark_read(self, *, wamid: str, typing: bool = True) -> None: ...
 
 
 class ConsoleTransport:
-    def send(self, *, to: str, payload: dict[str, Any]) -> str:
+    def send(self, *, to: str, payload: dict[str, Any], callback_data: str = "") -> str:
         # The request Graph would get, built by the same allow-list (and refused alike).
-        body = message_request_body(to=to, payload=payload)
+        body = message_request_body(to=to, payload=payload, callback_data=callback_data)
         wamid = f"console.{uuid.uuid4().hex}"
         logger.debug("to %s: %s", to, body)
         return wamid

@@ -40,7 +40,13 @@ MESSAGE_TYPES = frozenset(
 )
 
 
-def message_request_body(*, to: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+# Meta echoes this string back in the message's status webhooks (at most 512 characters).
+CALLBACK_DATA_MAX = 512
+
+
+def message_request_body(
+    *, to: str, payload: Mapping[str, Any], callback_data: str = ""
+) -> dict[str, Any]:
     """The `messages` request for a stored message body and its recipient.
 
     Built from an allow-list: the envelope is ours, `to` is the caller's (the chat's
@@ -54,13 +60,18 @@ def message_request_body(*, to: str, payload: Mapping[str, Any]) -> dict[str, An
     dropped = sorted(str(key) for key in payload if key not in ("type", kind))
     if dropped:
         logger.warning("outbound %s message: dropped keys %s", kind, dropped)
-    return {
+    body = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
         "to": to,
         "type": kind,
         kind: payload[kind],
     }
+    if callback_data:
+        # Our message id: Meta returns it in the status webhooks, so a send whose response
+        # was lost (the worker died mid-request) is still recognised as sent.
+        body["biz_opaque_callback_data"] = callback_data[:CALLBACK_DATA_MAX]
+    return body
 
 
 class GraphClient:
@@ -97,11 +108,11 @@ class GraphClient:
     def messages_url(self) -> str:
         return f"{self.base_url}/{self.api_version}/{self.phone_id}/messages"
 
-    def send(self, *, to: str, payload: Mapping[str, Any]) -> str:
+    def send(self, *, to: str, payload: Mapping[str, Any], callback_data: str = "") -> str:
         """Send one message body (`type` + its object) to a WhatsApp id; returns the wamid.
         Nothing in `payload` but the type and its object reaches Graph (see
-        `message_request_body`)."""
-        data = self._post(message_request_body(to=to, payload=payload))
+        `message_request_body`); `callback_data` comes back in its status webhooks."""
+        data = self._post(message_request_body(to=to, payload=payload, callback_data=callback_data))
         try:
             return data["messages"][0]["id"]
         except (KeyError, IndexError, TypeError) as exc:

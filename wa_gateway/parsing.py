@@ -58,6 +58,7 @@ class ParsedStatus:
     recipient_id: str
     error_code: int | None = None
     error_title: str = ""
+    callback_data: str = ""
 
 
 @dataclass
@@ -223,6 +224,7 @@ def parse_webhook(
                         status=status.status,
                         timestamp=_timestamp(status.timestamp),
                         recipient_id=status.recipient_id,
+                        callback_data=status.biz_opaque_callback_data,
                         error_code=error.code if error else None,
                         error_title=(
                             (error.error_data.details if error.error_data else "")

@@ -154,6 +154,8 @@ class Status(_Meta):
     timestamp: Timestamp | None = None
     recipient_id: PhoneId = ""
     errors: list[StatusError] = []
+    # What we sent as biz_opaque_callback_data (our message id), echoed back by Meta.
+    biz_opaque_callback_data: StrictStr = Field(default="", max_length=512)
 
 
 # --- the envelope ------------------------------------------------------------------------

@@ -72,6 +72,7 @@ def _webhook_store(*, webhook: ParsedWebhook) -> set[int]:
                 at=status.timestamp,
                 error_code=status.error_code,
                 error_title=status.error_title,
+                callback_data=status.callback_data,
             )
     return customers
 

@@ -217,3 +217,30 @@ def test_sends_and_sweeps_are_counted_for_the_operator(graph):
     # then
     assert sample("shop_outbound_sends_total", status="sent", error_code="") == sent_before + 1
     assert sample("shop_sweeper_reenqueued_total", sweeper="outbox") == swept_before + 1
+
+
+@pytest.mark.usefixtures("with_a_broker")
+def test_a_send_whose_response_was_lost_is_recorded_from_its_status_not_sent_again(
+    graph, post_webhook
+):
+    # given: Graph accepted the message, but the worker died before recording the wamid;
+    # then its lease ran out
+    from wa_gateway.tests import payloads
+
+    chat = _chat()
+    lost = _queued(chat, "accepted, never recorded", attempts=1)
+    Message.objects.filter(pk=lost.pk).update(
+        status=DeliveryStatus.SENDING, lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    _queued(chat, "newer")
+    status = payloads.status("wamid.LOSTRESPONSE", "sent", chat.customer.wa_id)
+    status["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] = (
+        f"out:{lost.pk}"
+    )
+    # when: Meta's "sent" status (it carries our row id back) arrives, then a drain runs
+    post_webhook(status)
+    drain_outbox_task(chat.pk)
+    # then: recorded as sent with its wamid, never sent twice; the next one goes on
+    lost.refresh_from_db()
+    assert (lost.status, lost.wamid) == ("sent", "wamid.LOSTRESPONSE")
+    assert graph.texts() == ["newer"]

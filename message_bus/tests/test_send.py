@@ -55,6 +55,8 @@ def _assert_send_request(request, text: str) -> None:
     assert request.headers["Content-Type"].startswith("application/json")
     body = request.get_json()
     assert_graph_body_valid(body)
+    # Our row id, which Meta echoes in the status webhooks (a lost response is recognised).
+    assert body.pop("biz_opaque_callback_data").startswith("out:")
     assert body == {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",

@@ -14,9 +14,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -101,11 +103,94 @@ def flush_redis() -> None:
     redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
 
 
+def database_recreate(*, name: str, env: dict[str, str]) -> None:
+    """Drop the scratch database `name`, create it empty and migrate it (a few seconds): a
+    run that counts rows starts from nothing left over by an earlier, interrupted run."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a scratch database name: {name!r}")
+    subprocess.run(
+        [
+            "mysql",
+            "-uroot",
+            "-h",
+            HOST,
+            "-e",
+            f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}` "
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        check=True,
+        cwd=ROOT,
+        env={**env, "DB_NAME": name},
+    )
+
+
+def start_redis_server(*, port: int, log: IO[bytes] | int | None = None) -> subprocess.Popen:
+    """A private, empty redis-server on `port` that keeps nothing on disk (a restart
+    comes back empty), in its own process group; returns once it answers PING."""
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            HOST,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            tempfile.gettempdir(),
+        ],
+        stdout=log if log is not None else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"redis-server on port {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return process
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"redis-server on port {port} did not answer within 20 s")
+
+
+def start_celery(
+    *, args: Sequence[str], env: dict[str, str], log: IO[bytes] | int | None, cwd: Path = ROOT
+) -> subprocess.Popen:
+    """`celery -A project_core <args>` (a worker or beat) in its own process group, so a
+    SIGKILL of the group takes its pool threads or children with it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "project_core", *args],
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def start_gunicorn(
-    *, app: str, port: int, workers: int, threads: int, env: dict[str, str]
+    *,
+    app: str,
+    port: int,
+    workers: int,
+    threads: int,
+    env: dict[str, str],
+    stderr: IO[bytes] | int | None = None,
 ) -> subprocess.Popen:
     """The project's gunicorn.conf.py (preload, keep-alive, JSON access log to a pipe we drop),
-    with the bind, worker and thread counts of the benchmark."""
+    with the bind, worker and thread counts of the benchmark; its error log (and Django's
+    log lines) go to `stderr` (default: inherited)."""
     env = {
         **env,
         "GUNICORN_BIND": f"{HOST}:{port}",
@@ -119,6 +204,7 @@ def start_gunicorn(
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
+        stderr=stderr,
         start_new_session=True,
     )
     wait_http(port, process)

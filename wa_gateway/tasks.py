@@ -19,10 +19,10 @@ from project_core.metrics import (
     TURN_SECONDS,
 )
 from project_core.task_policy import shop_task
-from project_core.task_publish import publish
 from users.services import customer_record_inbound
 
 from .models import InboundEvent
+from .publish import publish
 from .services import (
     inbound_event_incoming,
     inbound_event_mark_processed,

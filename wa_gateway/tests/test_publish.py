@@ -14,8 +14,8 @@ import pytest
 import redis
 from celery import Celery
 
-from project_core.task_publish import RedisTaskPublisher
 from tests.services import require_services
+from wa_gateway.publish import RedisTaskPublisher
 
 # Differ per message by design: the task id (and its copies) and the delivery tag.
 _PER_MESSAGE = {("headers", "id"), ("headers", "root_id"), ("properties", "correlation_id")}

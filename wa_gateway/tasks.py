@@ -66,7 +66,10 @@ def process_inbound_task(customer_id: int) -> int:
     if latest is None:
         return 0
     latest_wamid, latest_sent_at = latest
-    mark_read_task.delay(latest_wamid)
+    try:
+        mark_read_task.delay(latest_wamid)
+    except Exception:  # noqa: BLE001 - cosmetic (blue ticks): a broker outage must not stop the turn
+        logger.warning("could not enqueue the mark-read of %s", latest_wamid)
     # Before the replies: the service window they are sent in runs from this message.
     customer_record_inbound(customer_id=customer_id, at=latest_sent_at)
     chat_ensure(customer_id=customer_id)

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from site_config.models import SiteConfig
-from site_config.selectors import site_config_get
+from site_config.selectors import site_config_cache_clear, site_config_get
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +30,19 @@ def test_a_second_config_row_is_rejected_by_the_database() -> None:
     site_config_get()
     with pytest.raises(IntegrityError), transaction.atomic():
         SiteConfig.objects.create(id=2)
+
+
+def test_the_configuration_is_read_from_the_database_when_the_cache_is_down(settings):
+    # given: a Redis cache nobody answers on
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    # when
+    config = site_config_get()
+    site_config_cache_clear()
+    # then: the turn that asked goes on with the stored configuration
+    assert config.pk == SiteConfig.SINGLETON_PK

@@ -70,6 +70,14 @@ SCHEDULES: tuple[Schedule, ...] = (
         expire_seconds=14 * 60,
     ),
     Schedule(
+        name="Sync WhatsApp message templates",
+        task="message_bus.sync_templates",
+        description="Templates (statuses, components) are fetched from the Graph API; "
+        "status webhooks keep them current in between. Skipped without WA_WABA_ID.",
+        crontab={"minute": "17", "hour": "*"},
+        expire_seconds=3000,
+    ),
+    Schedule(
         name="Abandon idle carts",
         task="orders.cart_abandon_idle",
         description="Open carts idle for ABANDONED_CART_DAYS are closed as abandoned.",

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from users.selectors import customer_in_service_window
 
 from .exceptions import ConversationError
-from .models import Chat, Feedback, Message
+from .models import Chat, Feedback, Message, MessageTemplate, SlotSource
 from .selectors import chat_list_open_handoffs, chat_transcript
 from .services import STAFF_REPLY_MAX_CHARS, chat_handoff_end, chat_staff_reply
 
@@ -25,7 +25,7 @@ class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
     can_delete = False
-    fields = ("created_at", "direction", "msg_type", "text", "status", "error_code")
+    fields = ("created_at", "direction", "msg_type", "text", "status", "error_code", "error_title")
     readonly_fields = fields
     ordering = ("-created_at",)
     max_num = 0
@@ -191,7 +191,16 @@ class MessageAdmin(admin.ModelAdmin):
     retry sweep sends every queued row), so staff write to a customer only through the
     handoff reply form, which goes through the pipeline's rules (opt-out, 24-hour window)."""
 
-    list_display = ("id", "chat", "direction", "msg_type", "status", "error_code", "created_at")
+    list_display = (
+        "id",
+        "chat",
+        "direction",
+        "msg_type",
+        "status",
+        "error_code",
+        "error_title",
+        "created_at",
+    )
     list_filter = ("direction", "status", "msg_type")
     search_fields = ("wamid", "text", "chat__customer__wa_id")
     autocomplete_fields = ("chat",)
@@ -229,3 +238,90 @@ class FeedbackAdmin(admin.ModelAdmin):
     def chat_link(self, obj: Feedback) -> str:
         url = reverse("admin:conversation_log_chat_change", args=[obj.chat_id])
         return format_html('<a href="{}">{}</a>', url, obj.chat.customer)
+
+
+class MessageTemplateForm(forms.ModelForm):
+    """Purpose, and one "filled with" choice per parameter slot of the template (the slot
+    map); everything else is Meta's and read-only."""
+
+    class Meta:
+        model = MessageTemplate
+        fields = ("purpose",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "— not mapped —"), *SlotSource.choices]
+        mapping = self.instance.slot_map or {}
+        for slot in self.instance.slots or []:
+            self.fields[f"slot__{slot}"] = forms.ChoiceField(
+                label=f"{slot} filled with",
+                choices=choices,
+                required=False,
+                initial=mapping.get(slot, ""),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.slot_map = {
+            slot: cleaned[f"slot__{slot}"]
+            for slot in self.instance.slots or []
+            if cleaned.get(f"slot__{slot}")
+        }
+        return cleaned
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    """Templates synced from Meta (`manage.py sync_templates`, hourly, and the status
+    webhooks). Staff choose what each approved template is for and how its slots are
+    filled; a template with an unmapped slot is never sent (recorded as not sent)."""
+
+    form = MessageTemplateForm
+    list_display = (
+        "name",
+        "language",
+        "category",
+        "status",
+        "purpose",
+        "slots_display",
+        "ready",
+        "synced_at",
+    )
+    list_filter = ("status", "category", "purpose", "language")
+    search_fields = ("name", "body_text")
+    readonly_fields = (
+        "name",
+        "language",
+        "meta_id",
+        "category",
+        "status",
+        "status_reason",
+        "status_updated_at",
+        "body_text",
+        "slots",
+        "slot_map",
+        "components",
+        "synced_at",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # templates are created in Meta's WhatsApp Manager, then synced
+
+    def get_form(self, request: HttpRequest, obj: MessageTemplate | None = None, **kwargs):
+        # The slot fields are added per template by the form itself.
+        kwargs["fields"] = ["purpose"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: MessageTemplate | None = None):
+        slots = [f"slot__{slot}" for slot in (obj.slots if obj else []) or []]
+        return ("purpose", *slots, *self.readonly_fields)
+
+    @admin.display(description="slots")
+    def slots_display(self, obj: MessageTemplate) -> str:
+        return ", ".join(obj.slots or []) or "-"
+
+    @admin.display(description="ready to send", boolean=True)
+    def ready(self, obj: MessageTemplate) -> bool:
+        return obj.status == "APPROVED" and bool(obj.purpose) and not obj.unmapped_slots()

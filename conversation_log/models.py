@@ -151,3 +151,126 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 from chat #{self.chat_id}"
+
+
+class TemplateCategory(models.TextChoices):
+    UTILITY = "utility", "Utility"
+    MARKETING = "marketing", "Marketing"
+    AUTHENTICATION = "authentication", "Authentication"
+
+
+class TemplateStatus(models.TextChoices):
+    # Meta's review statuses; only APPROVED templates are ever sent.
+    APPROVED = "APPROVED", "Approved"
+    PENDING = "PENDING", "Pending review"
+    REJECTED = "REJECTED", "Rejected"
+    PAUSED = "PAUSED", "Paused (low quality)"
+    DISABLED = "DISABLED", "Disabled"
+    IN_APPEAL = "IN_APPEAL", "In appeal"
+    PENDING_DELETION = "PENDING_DELETION", "Pending deletion"
+    DELETED = "DELETED", "Deleted"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED", "Limit exceeded"
+    FLAGGED = "FLAGGED", "Flagged"
+    REINSTATED = "REINSTATED", "Reinstated"
+    UNKNOWN = "UNKNOWN", "Unknown"
+
+
+class TemplatePurpose(models.TextChoices):
+    """What the shop uses a template for; staff pick it. One approved template per purpose
+    and language is sent (the most recently synced when staff tagged several)."""
+
+    NONE = "", "—"
+    ORDER_PLACED = "order_placed", "Order placed"
+    ORDER_PAID = "order_paid", "Order paid"
+    ORDER_SHIPPED = "order_shipped", "Order shipped"
+    ORDER_DELIVERED = "order_delivered", "Order delivered"
+    ORDER_CANCELLED = "order_cancelled", "Order cancelled"
+    ORDER_REFUNDED = "order_refunded", "Order refunded"
+    BACK_IN_STOCK = "back_in_stock", "Back in stock (marketing)"
+    CART_REMINDER = "cart_reminder", "Cart reminder (marketing)"
+
+
+# Purposes that are marketing: they also need the customer's recorded consent.
+MARKETING_PURPOSES = frozenset({TemplatePurpose.BACK_IN_STOCK, TemplatePurpose.CART_REMINDER})
+
+
+class SlotSource(models.TextChoices):
+    """The values a template parameter slot can be filled with (the sender supplies them)."""
+
+    ORDER_NUMBER = "order_number", "Order number"
+    CUSTOMER_NAME = "customer_name", "Customer name"
+    ORDER_TOTAL = "order_total", "Order total (currency)"
+    ORDER_STATUS = "order_status", "Order status"
+    CARRIER = "carrier", "Carrier"
+    TRACKING_NUMBER = "tracking_number", "Tracking number"
+    TRACKING_URL_SUFFIX = "tracking_url_suffix", "Tracking URL suffix (button)"
+    PAYMENT_URL_SUFFIX = "payment_url_suffix", "Payment URL suffix (button)"
+    PRODUCT_NAME = "product_name", "Product name"
+    PRODUCT_SKU = "product_sku", "Product SKU"
+    CART_ITEMS = "cart_items", "Number of items in the cart"
+
+
+class MessageTemplate(models.Model):
+    """A WhatsApp message template as Meta holds it (synced from the Graph API and kept
+    current by template status webhooks), plus what the shop uses it for: `purpose` and
+    how each parameter slot is filled (`slot_map`), both set by staff.
+
+    Slots are `header.1`, `body.1`, `body.2`, … (the `{{n}}` of the header and body text)
+    and `button.<index>` (a URL button whose URL ends in `{{1}}`)."""
+
+    name = models.CharField(max_length=512)
+    language = models.CharField(max_length=15, help_text="Meta's code: en, en_US, ar, …")
+    meta_id = models.CharField("Meta template id", max_length=64, blank=True)
+    category = models.CharField(max_length=16, choices=TemplateCategory.choices, blank=True)
+    status = models.CharField(
+        max_length=20, choices=TemplateStatus.choices, default=TemplateStatus.PENDING
+    )
+    status_reason = models.CharField(max_length=300, blank=True)
+    components = models.JSONField(default=list, blank=True, help_text="As Meta returns them.")
+    body_text = models.TextField(blank=True)
+    slots = models.JSONField(default=list, blank=True, help_text="Parsed from the components.")
+    purpose = models.CharField(
+        max_length=32, choices=TemplatePurpose.choices, blank=True, db_index=True
+    )
+    slot_map = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Slot → value, e.g. {"body.1": "customer_name", "button.0": '
+        '"tracking_url_suffix"}.',
+    )
+    synced_at = models.DateTimeField(null=True, blank=True)
+    status_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "language"], name="template_name_language")
+        ]
+        indexes = [models.Index(fields=["purpose", "status", "language"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+    @property
+    def is_marketing(self) -> bool:
+        return self.category == TemplateCategory.MARKETING
+
+    def unmapped_slots(self) -> list[str]:
+        return [slot for slot in self.slots if slot not in (self.slot_map or {})]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        mapping = self.slot_map or {}
+        if not isinstance(mapping, dict):
+            raise ValidationError({"slot_map": "A JSON object: slot → value."})
+        errors = []
+        for slot, source in mapping.items():
+            if slot not in (self.slots or []):
+                errors.append(f"{slot!r} is not a slot of this template ({self.slots}).")
+            if source not in SlotSource.values:
+                errors.append(f"{source!r} is not one of {', '.join(SlotSource.values)}.")
+        if errors:
+            raise ValidationError({"slot_map": errors})

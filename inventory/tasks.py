@@ -8,14 +8,15 @@ is sent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.utils import translation
 from django.utils.translation import gettext
 
 from conversation_log.exceptions import OutboundUnavailable
-from conversation_log.outbound import outbound_sender, outbound_text_send
+from conversation_log.models import TemplatePurpose
+from conversation_log.proactive import outbound_proactive_send, proactive_sender
 from project_core.task_policy import shop_task
-from users.selectors import customer_in_service_window
 
 from .models import StockAlert
 from .selectors import stock_alert_ids_due
@@ -26,35 +27,54 @@ logger = logging.getLogger(__name__)
 
 @shop_task(name="inventory.stock_alerts_notify", soft_time_limit=240, time_limit=300)
 def stock_alerts_notify_task() -> dict[str, int]:
-    """Message each customer waiting for a product that is in stock again, in their
-    language, while their 24-hour window is open and they have not opted out. Alerts of
-    customers outside the window stay open for a later run."""
+    """Message each customer waiting for a product that is in stock again, by the proactive
+    rule (conversation_log.proactive): only with their marketing consent, free-form in
+    their language inside the 24-hour window, the approved `back_in_stock` template
+    outside it. Alerts that cannot be sent now (no consent, no template, opted out) stay
+    open for a later run."""
     summary = {"notified": 0, "waiting": 0, "candidates": 0}
     try:
-        outbound_sender()
+        proactive_sender()
     except OutboundUnavailable as exc:
         logger.warning("stock alerts skipped: %s", exc)
         return summary
     ids = stock_alert_ids_due()
     summary["candidates"] = len(ids)
     for alert in StockAlert.objects.select_related("customer", "product").filter(pk__in=ids):
-        customer = alert.customer
-        if customer.opted_out or not customer_in_service_window(customer=customer):
+        product = alert.product
+        message = {
+            "customer": alert.customer,
+            "purpose": TemplatePurpose.BACK_IN_STOCK,
+            "text": _alert_text(alert),
+            "values": {
+                "customer_name": alert.customer.profile_name,
+                "product_name": product.name(alert.language),
+                "product_sku": product.sku,
+            },
+        }
+        if not outbound_proactive_send(**message, dry_run=True).sent:
             summary["waiting"] += 1
             continue
         if not stock_alert_claim(alert_id=alert.pk):
             continue
-        with translation.override(alert.language):
-            text = gettext("Good news: %(name)s is back in stock. Send “%(sku)s” to see it.") % {
-                "name": alert.product.name(alert.language),
-                "sku": alert.product.sku,
-            }
-        outbound_text_send(customer=customer, text=text)
-        summary["notified"] += 1
+        if outbound_proactive_send(**message).sent:
+            summary["notified"] += 1
     logger.info(
-        "stock alerts: %(notified)d sent, %(waiting)d waiting for the 24-hour window, "
-        "%(candidates)d candidates",
+        "stock alerts: %(notified)d sent, %(waiting)d waiting (no marketing consent, or "
+        "outside the 24-hour window without an approved template), %(candidates)d candidates",
         summary,
         extra=summary,
     )
     return summary
+
+
+def _alert_text(alert: StockAlert) -> Callable[[], str]:
+    def build() -> str:
+        # The language the customer asked for the alert in.
+        with translation.override(alert.language):
+            return gettext("Good news: %(name)s is back in stock. Send “%(sku)s” to see it.") % {
+                "name": alert.product.name(alert.language),
+                "sku": alert.product.sku,
+            }
+
+    return build

@@ -9,6 +9,7 @@ ever leaves the process.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +28,20 @@ ROW_DESCRIPTION_MAX = 72
 ROW_ID_MAX = 200
 SECTION_TITLE_MAX = 24
 CAPTION_MAX = 1024
+CTA_DISPLAY_TEXT_MAX = 20
+CTA_URL_MAX = 2000
+TEMPLATE_NAME_MAX = 512
+TEMPLATE_TEXT_PARAM_MAX = 1024  # a body parameter can never exceed the body itself
+TEMPLATE_BUTTON_SUFFIX_MAX = 2000  # the button's whole URL is at most 2000 characters
+TEMPLATE_BUTTONS_MAX = 10
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+class InvalidOutbound(ValueError):
+    """A message that cannot be made to fit the Graph limits (a template parameter too
+    long, a URL that is not https): refused before any request."""
 
 
 def shorten(text: str, limit: int) -> str:
@@ -169,7 +184,160 @@ class LocationRequest:
         return f"{self.body}\n  (send location)"
 
 
-OutboundMessage = Text | ReplyButtons | ListMessage | Image | LocationRequest
+@dataclass(frozen=True)
+class CtaUrl:
+    """A body with one call-to-action button that opens an https URL (a tracking page, a
+    payment link)."""
+
+    body: str
+    display_text: str
+    url: str
+    header_text: str = ""
+    footer: str = ""
+
+    kind = "cta_url"
+
+    def render(self) -> str:
+        lines = [self.header_text] if self.header_text else []
+        lines.append(self.body)
+        if self.footer:
+            lines.append(self.footer)
+        lines.append(f"  [{self.display_text}] {self.url}")
+        return "\n".join(lines)
+
+
+# --- Template messages: the only messages Meta accepts outside the 24-hour window --------
+@dataclass(frozen=True)
+class TextParam:
+    text: str
+
+    def render(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class CurrencyParam:
+    """An amount: `amount_1000` is the amount times 1000 (USD 12.34 → 12340)."""
+
+    fallback_value: str
+    code: str
+    amount_1000: int
+
+    def render(self) -> str:
+        return self.fallback_value
+
+
+@dataclass(frozen=True)
+class DateTimeParam:
+    fallback_value: str
+
+    def render(self) -> str:
+        return self.fallback_value
+
+
+TemplateParam = TextParam | CurrencyParam | DateTimeParam
+
+
+@dataclass(frozen=True)
+class UrlButtonParam:
+    """The dynamic suffix of the template's URL button number `index` (0-based)."""
+
+    index: int
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved template by name and language, with its positional parameters.
+    `preview` is the body with its parameters filled in, for staff to read."""
+
+    name: str
+    language: str
+    body_params: tuple[TemplateParam, ...] = ()
+    header_params: tuple[TextParam, ...] = ()
+    buttons: tuple[UrlButtonParam, ...] = ()
+    preview: str = ""
+
+    kind = "template"
+
+    def render(self) -> str:
+        if self.preview:
+            return self.preview
+        values = ", ".join(p.render() for p in self.body_params)
+        return f"[template {self.name}/{self.language}] {values}"
+
+
+OutboundMessage = Text | ReplyButtons | ListMessage | Image | LocationRequest | CtaUrl | Template
+
+
+def _normalise_cta(message: CtaUrl) -> list[OutboundMessage]:
+    url = message.url.strip()
+    if not url.startswith("https://") or len(url) > CTA_URL_MAX or any(c.isspace() for c in url):
+        raise InvalidOutbound(f"a CTA URL must be https and at most {CTA_URL_MAX} characters")
+    body_parts = split_text(message.body, INTERACTIVE_BODY_MAX) or [" "]
+    return [
+        *[Text(body=part) for part in body_parts[:-1]],
+        CtaUrl(
+            body=body_parts[-1],
+            display_text=shorten(message.display_text, CTA_DISPLAY_TEXT_MAX),
+            url=url,
+            header_text=shorten(message.header_text, HEADER_TEXT_MAX),
+            footer=shorten(message.footer, FOOTER_MAX),
+        ),
+    ]
+
+
+def _template_text(value: str) -> str:
+    # Meta refuses parameters with new lines, tabs or more than 4 consecutive spaces.
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidOutbound("a template parameter is empty")
+    if len(text) > TEMPLATE_TEXT_PARAM_MAX:
+        raise InvalidOutbound(f"a template parameter is over {TEMPLATE_TEXT_PARAM_MAX} characters")
+    return text
+
+
+def _normalise_param(param: TemplateParam) -> TemplateParam:
+    if isinstance(param, TextParam):
+        return TextParam(text=_template_text(param.text))
+    if isinstance(param, CurrencyParam):
+        if not _CURRENCY_CODE.match(param.code):
+            raise InvalidOutbound(f"not an ISO 4217 currency code: {param.code!r}")
+        if isinstance(param.amount_1000, bool) or not isinstance(param.amount_1000, int):
+            raise InvalidOutbound("amount_1000 must be an integer")
+        return replace(param, fallback_value=_template_text(param.fallback_value))
+    if isinstance(param, DateTimeParam):
+        return DateTimeParam(fallback_value=_template_text(param.fallback_value))
+    raise InvalidOutbound(f"not a template parameter: {param!r}")
+
+
+def _normalise_template(message: Template) -> Template:
+    if not _TEMPLATE_NAME.match(message.name):
+        raise InvalidOutbound(f"not a template name: {message.name!r}")
+    if not _LANGUAGE_CODE.match(message.language):
+        raise InvalidOutbound(f"not a template language code: {message.language!r}")
+    buttons = []
+    for button in message.buttons:
+        if not 0 <= button.index < TEMPLATE_BUTTONS_MAX:
+            raise InvalidOutbound(f"template button index out of range: {button.index}")
+        suffix = button.suffix.strip()
+        if not suffix or len(suffix) > TEMPLATE_BUTTON_SUFFIX_MAX:
+            raise InvalidOutbound("a URL button suffix is empty or too long")
+        if any(c.isspace() for c in suffix):
+            raise InvalidOutbound("a URL button suffix holds white space")
+        buttons.append(UrlButtonParam(index=button.index, suffix=suffix))
+    if len({b.index for b in buttons}) != len(buttons):
+        raise InvalidOutbound("two parameters for one template button")
+    header = tuple(_normalise_param(p) for p in message.header_params)
+    if any(not isinstance(p, TextParam) for p in header):
+        raise InvalidOutbound("template header parameters are text")
+    return replace(
+        message,
+        body_params=tuple(_normalise_param(p) for p in message.body_params),
+        header_params=header,
+        buttons=tuple(buttons),
+        preview=message.preview[:TEXT_MAX],
+    )
 
 
 def _normalise_buttons(message: ReplyButtons, more_body: str) -> list[OutboundMessage]:
@@ -264,6 +432,10 @@ def normalise(message: OutboundMessage, *, more_body: str = "…") -> list[Outbo
         return [first, *[Text(body=part) for part in caption[1:]]]
     if isinstance(message, LocationRequest):
         return [LocationRequest(body=shorten(message.body, INTERACTIVE_BODY_MAX))]
+    if isinstance(message, CtaUrl):
+        return _normalise_cta(message)
+    if isinstance(message, Template):
+        return [_normalise_template(message)]
     raise TypeError(f"not an outbound message: {message!r}")
 
 
@@ -287,8 +459,21 @@ def to_graph(message: OutboundMessage) -> dict[str, Any]:
                 "action": {"name": "send_location"},
             },
         }
+    if isinstance(message, Template):
+        return {"type": "template", "template": _template_graph(message)}
     interactive: dict[str, Any]
-    if isinstance(message, ReplyButtons):
+    if isinstance(message, CtaUrl):
+        interactive = {
+            "type": "cta_url",
+            "body": {"text": message.body},
+            "action": {
+                "name": "cta_url",
+                "parameters": {"display_text": message.display_text, "url": message.url},
+            },
+        }
+        if message.header_text:
+            interactive["header"] = {"type": "text", "text": message.header_text}
+    elif isinstance(message, ReplyButtons):
         interactive = {
             "type": "button",
             "body": {"text": message.body},
@@ -332,6 +517,46 @@ def to_graph(message: OutboundMessage) -> dict[str, Any]:
     if message.footer:
         interactive["footer"] = {"text": message.footer}
     return {"type": "interactive", "interactive": interactive}
+
+
+def _param_graph(param: TemplateParam) -> dict[str, Any]:
+    if isinstance(param, CurrencyParam):
+        return {
+            "type": "currency",
+            "currency": {
+                "fallback_value": param.fallback_value,
+                "code": param.code,
+                "amount_1000": param.amount_1000,
+            },
+        }
+    if isinstance(param, DateTimeParam):
+        return {"type": "date_time", "date_time": {"fallback_value": param.fallback_value}}
+    return {"type": "text", "text": param.text}
+
+
+def _template_graph(message: Template) -> dict[str, Any]:
+    components: list[dict[str, Any]] = []
+    if message.header_params:
+        components.append(
+            {"type": "header", "parameters": [_param_graph(p) for p in message.header_params]}
+        )
+    if message.body_params:
+        components.append(
+            {"type": "body", "parameters": [_param_graph(p) for p in message.body_params]}
+        )
+    for button in sorted(message.buttons, key=lambda b: b.index):
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "url",
+                "index": str(button.index),
+                "parameters": [{"type": "text", "text": button.suffix}],
+            }
+        )
+    template: dict[str, Any] = {"name": message.name, "language": {"code": message.language}}
+    if components:
+        template["components"] = components
+    return template
 
 
 @dataclass

@@ -18,7 +18,7 @@ from django.utils import translation
 from conversation_log.models import Chat, DeliveryStatus, Direction, Message
 from users.selectors import customer_in_service_window
 
-from .dto import OutboundMessage, Text, normalise, to_graph
+from .dto import OutboundMessage, Template, Text, normalise, to_graph
 
 if TYPE_CHECKING:
     from users.models import Customer
@@ -52,6 +52,37 @@ def outbound_send(
         raise CustomerOptedOut(customer.wa_id)
     if not customer_in_service_window(customer=customer):
         raise OutsideServiceWindow(customer.wa_id)
+    if any(isinstance(message, Template) for message in messages):
+        raise TypeError("templates are sent by template_send")
+    return _queue(
+        customer=customer,
+        messages=messages,
+        chat=chat,
+        sent_by_staff=sent_by_staff,
+        allow_opted_out=allow_opted_out,
+    )
+
+
+def template_send(*, customer: Customer, message: Template) -> Message:
+    """Persist one template message as a queued outbound row and dispatch it after commit.
+    Templates are what Meta accepts outside the 24-hour window, so the window is not
+    checked; the caller (`message_bus.proactive`) has checked that the template is
+    approved and its parameters match its slots. Raises InvalidOutbound for parameters
+    beyond Graph's limits, CustomerOptedOut for an opted-out customer."""
+    if customer.opted_out:
+        raise CustomerOptedOut(customer.wa_id)
+    (row,) = _queue(customer=customer, messages=[message])
+    return row
+
+
+def _queue(
+    *,
+    customer: Customer,
+    messages: Sequence[OutboundMessage],
+    chat: Chat | None = None,
+    sent_by_staff: str = "",
+    allow_opted_out: bool = False,
+) -> list[Message]:
     if chat is None:
         chat, _ = Chat.objects.get_or_create(customer=customer)
     with translation.override(customer.language):

@@ -16,6 +16,7 @@ from project_core.metrics import OUTBOUND_SEND_SECONDS, OUTBOUND_SENDS, SWEEPER_
 from project_core.task_policy import shop_task
 from wa_client.errors import GraphAPIError
 
+from .templates import TemplateSyncUnavailable, template_still_approved, templates_sync
 from .transports import transport_get
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_MAX_SECONDS = 120.0
 # The error title of a queued message that was not sent because the customer opted out.
 OPTED_OUT_TITLE = "not sent: the customer opted out"
+# ... because its template was paused, disabled or rejected while it waited.
+TEMPLATE_NOT_APPROVED_TITLE = "not sent: the template is no longer approved"
 # A queued message this old whose drain has not run is re-triggered by the sweep.
 OUTBOX_SWEEP_AFTER_SECONDS = 15
 _UNSENT = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
@@ -171,6 +174,10 @@ def drain_outbox_task(chat_id: int) -> int:
             _fail(message, code=None, title=OPTED_OUT_TITLE)
             OUTBOUND_SENDS.labels(status="opted_out", error_code="").inc()
             continue
+        if message.msg_type == "template" and not template_still_approved(body=message.body):
+            logger.info("message %s not sent: its template is no longer approved", message.pk)
+            _fail(message, code=None, title=TEMPLATE_NOT_APPROVED_TITLE)
+            continue
         try:
             # The recipient is the chat's customer, never anything stored in the body.
             with OUTBOUND_SEND_SECONDS.time():
@@ -243,3 +250,14 @@ def retry_failed_task(older_than_seconds: int = OUTBOX_SWEEP_AFTER_SECONDS) -> i
     if chat_ids:
         logger.info("re-triggered the outbox drains of %d chats", len(chat_ids))
     return len(chat_ids)
+
+
+@shop_task(name="message_bus.sync_templates", soft_time_limit=240, time_limit=300)
+def sync_templates_task() -> int:
+    """Sync the business account's message templates from the Graph API (hourly); the
+    status webhooks keep them current in between. Returns how many were stored."""
+    try:
+        return templates_sync()
+    except TemplateSyncUnavailable as exc:
+        logger.info("template sync skipped: %s", exc)
+        return 0

@@ -147,6 +147,10 @@ class Order(models.Model):
     # The client's token for "place this order": a repeated Confirm returns the same order.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     notes = models.TextField(blank=True)
+    # Entered by staff when shipping; sent to the customer in the "shipped" update.
+    carrier = models.CharField(max_length=80, blank=True)
+    tracking_number = models.CharField(max_length=80, blank=True)
+    tracking_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -230,3 +234,40 @@ class OrderSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last_value}"
+
+
+class OrderUpdateOutcome(models.TextChoices):
+    FREE_FORM = "free_form", "Sent free-form (inside the 24-hour window)"
+    TEMPLATE = "template", "Sent as a template (outside the window)"
+    IN_CHAT = "in_chat", "Answered in the chat (the customer made the change there)"
+    NOT_SENT = "not_sent", "Not sent"
+
+
+class OrderUpdate(models.Model):
+    """The customer was told (or could not be told) that their order reached `status`.
+
+    One row per order and status, by a unique constraint: the row is written in the same
+    transaction as the outbound message it records, so a retried or duplicated update finds
+    it and sends nothing (see message_bus.order_updates)."""
+
+    order = models.ForeignKey(Order, related_name="updates", on_delete=models.CASCADE)
+    status = models.CharField(max_length=12, choices=OrderStatus.choices)
+    outcome = models.CharField(max_length=10, choices=OrderUpdateOutcome.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    message = models.ForeignKey(
+        "conversation_log.Message",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "status"], name="order_update_once_per_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status} ({self.outcome})"

@@ -9,13 +9,13 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from conversation_log.exceptions import OutboundUnavailable
-from conversation_log.outbound import outbound_sender, outbound_text_send
+from conversation_log.models import TemplatePurpose
+from conversation_log.proactive import outbound_proactive_send, proactive_sender
 from project_core.task_policy import shop_task
-from users.selectors import customer_in_service_window
 
 from .selectors import cart_get_by_id, cart_ids_due_reminder, cart_ids_idle
 from .services import cart_abandon, cart_claim_reminder
@@ -41,16 +41,19 @@ def cart_abandon_idle_task() -> dict[str, int]:
 
 @shop_task(name="orders.cart_remind_idle", soft_time_limit=240, time_limit=300)
 def cart_remind_idle_task() -> dict[str, int]:
-    """Send the one reminder of an idle spell to carts idle for CART_REMINDER_HOURS, only
-    while the customer's 24-hour window is open and they have not opted out.
+    """Send the one reminder of an idle spell to carts idle for CART_REMINDER_HOURS, by the
+    proactive rule (conversation_log.proactive): only to customers who agreed to marketing
+    messages, free-form inside the 24-hour window, the approved `cart_reminder` template
+    outside it. A cart that cannot be reminded now (no consent, no template) is left
+    unclaimed for a later run.
 
     The reminder is claimed (Cart.reminder_sent_at) before it is sent, so a cart is never
     reminded twice even when two runs overlap.
     """
     now = timezone.now()
-    summary = {"reminded": 0, "outside_window": 0, "candidates": 0}
+    summary = {"reminded": 0, "waiting": 0, "candidates": 0}
     try:
-        outbound_sender()
+        proactive_sender()
     except OutboundUnavailable as exc:
         logger.warning("cart reminders skipped: %s", exc)
         return summary
@@ -64,21 +67,32 @@ def cart_remind_idle_task() -> dict[str, int]:
         if cart is None:
             continue
         customer = cart.customer
-        if not customer_in_service_window(customer=customer):
-            summary["outside_window"] += 1
+        reminder = {
+            "customer": customer,
+            "purpose": TemplatePurpose.CART_REMINDER,
+            "text": _reminder_text,
+            "values": {
+                "customer_name": customer.profile_name,
+                "cart_items": str(cart.items.count()),
+            },
+        }
+        if not outbound_proactive_send(**reminder, dry_run=True).sent:
+            summary["waiting"] += 1
             continue
         if not cart_claim_reminder(cart_id=cart_id):
             continue
-        with translation.override(customer.language):
-            text = gettext(
-                "Your cart is still saved. Send us a message whenever you are ready to check out."
-            )
-        outbound_text_send(customer=customer, text=text)
-        summary["reminded"] += 1
+        if outbound_proactive_send(**reminder).sent:
+            summary["reminded"] += 1
     logger.info(
-        "cart reminders: %(reminded)d sent, %(outside_window)d outside the 24-hour window, "
-        "%(candidates)d candidates",
+        "cart reminders: %(reminded)d sent, %(waiting)d waiting (no marketing consent, or "
+        "outside the 24-hour window without an approved template), %(candidates)d candidates",
         summary,
         extra=summary,
     )
     return summary
+
+
+def _reminder_text() -> str:
+    return gettext(
+        "Your cart is still saved. Send us a message whenever you are ready to check out."
+    )

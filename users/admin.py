@@ -6,10 +6,25 @@ from .models import Customer
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("wa_id", "profile_name", "language", "opted_out", "last_seen_at", "created_at")
+    list_display = (
+        "wa_id",
+        "profile_name",
+        "language",
+        "opted_out",
+        "marketing_consent_display",
+        "last_seen_at",
+        "created_at",
+    )
     list_filter = ("language", "opted_out")
     search_fields = ("wa_id", "phone", "profile_name")
-    readonly_fields = ("created_at", "updated_at", "last_inbound_at")
+    # Marketing consent is the customer's own answer in the chat, like opting out.
+    readonly_fields = (
+        "created_at",
+        "updated_at",
+        "last_inbound_at",
+        "marketing_consent_at",
+        "marketing_opt_out_at",
+    )
     date_hierarchy = "created_at"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Customer | None = None):
@@ -20,3 +35,7 @@ class CustomerAdmin(admin.ModelAdmin):
         if obj is None:
             return readonly
         return (*readonly, "wa_id", "opted_out", "opted_out_at")
+
+    @admin.display(description="marketing consent", boolean=True)
+    def marketing_consent_display(self, obj: Customer) -> bool:
+        return obj.marketing_consent

@@ -106,3 +106,15 @@ def customer_opt_in(*, customer: Customer) -> Customer:
     customer.opted_out_at = None
     customer.save(update_fields=["opted_out", "opted_out_at", "updated_at"])
     return customer
+
+
+def customer_marketing_consent_set(*, customer: Customer, consent: bool) -> Customer:
+    """Record the customer's answer about marketing messages (back-in-stock alerts, cart
+    reminders); the latest answer counts. STOP (`customer_opt_out`) still stops everything."""
+    now = timezone.now()
+    if consent:
+        customer.marketing_consent_at = now
+    else:
+        customer.marketing_opt_out_at = now
+    customer.save(update_fields=["marketing_consent_at", "marketing_opt_out_at", "updated_at"])
+    return customer

@@ -118,6 +118,18 @@ class GraphClient:
         except (KeyError, IndexError, TypeError) as exc:
             raise GraphAPIError(code=None, title="response without a message id") from exc
 
+    def message_templates_page(
+        self, *, waba_id: str, limit: int = 100, after: str = ""
+    ) -> dict[str, Any]:
+        """One page of the business account's message templates (`data`, `paging`).
+        The next page is asked for with our base URL and the `after` cursor, never by
+        following Meta's `paging.next` URL (the bearer token goes only to WA_GRAPH_URL)."""
+        params: dict[str, Any] = {"limit": limit}
+        if after:
+            params["after"] = after
+        url = f"{self.base_url}/{self.api_version}/{waba_id}/message_templates"
+        return self._request("GET", url, params=params)
+
     def mark_read(self, *, wamid: str, typing: bool = True) -> None:
         """Blue ticks for the customer's message, plus the typing indicator while we work."""
         body: dict[str, Any] = {
@@ -130,11 +142,14 @@ class GraphClient:
         self._post(body)
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._request("POST", self.messages_url, json=body)
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
         try:
             # One timeout bounds both the connect and every read. Redirects are not
             # followed: the session sends the bearer token with every request.
-            response = self.session.post(
-                self.messages_url, json=body, timeout=self.timeout, allow_redirects=False
+            response = self.session.request(
+                method, url, timeout=self.timeout, allow_redirects=False, **kwargs
             )
         except requests.RequestException as exc:
             raise GraphAPIError(

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from pydantic import ValidationError
 
-from .schema import WA_ID_MAX, WAMID_MAX, Webhook
+from .schema import TIMESTAMP_MAX, WA_ID_MAX, WAMID_MAX, Webhook
 
 __all__ = [
     "WAMID_MAX",
@@ -27,6 +27,7 @@ __all__ = [
     "InvalidWebhook",
     "ParsedMessage",
     "ParsedStatus",
+    "ParsedTemplateStatus",
     "ParsedWebhook",
     "message_content",
     "parse_webhook",
@@ -61,10 +62,27 @@ class ParsedStatus:
     callback_data: str = ""
 
 
+@dataclass(frozen=True)
+class ParsedTemplateStatus:
+    """A `message_template_status_update`: Meta approved, rejected, paused… a template."""
+
+    name: str
+    language: str
+    event: str
+    template_id: str = ""
+    reason: str = ""
+    # The entry's `time` (when Meta says it happened); None when absent.
+    at: datetime | None = None
+
+
+TEMPLATE_STATUS_FIELD = "message_template_status_update"
+
+
 @dataclass
 class ParsedWebhook:
     messages: list[ParsedMessage] = field(default_factory=list)
     statuses: list[ParsedStatus] = field(default_factory=list)
+    template_statuses: list[ParsedTemplateStatus] = field(default_factory=list)
     # Messages and statuses addressed to another phone number id: acknowledged, ignored.
     foreign: int = 0
 
@@ -199,6 +217,9 @@ def parse_webhook(
     for entry, raw_entry in zip(webhook.entry, body["entry"], strict=True):
         for change, raw_change in zip(entry.changes, raw_entry.get("changes", []), strict=True):
             value = change.value
+            if change.field == TEMPLATE_STATUS_FIELD:
+                _template_status(parsed, raw_entry=raw_entry, value=value)
+                continue
             if ours and (value.metadata is None or value.metadata.phone_number_id != ours):
                 parsed.foreign += len(value.messages) + len(value.statuses)
                 continue
@@ -241,6 +262,35 @@ def parse_webhook(
             "webhook: %d messages/statuses for another phone number id ignored", parsed.foreign
         )
     return parsed
+
+
+def _template_status(parsed: ParsedWebhook, *, raw_entry: dict[str, Any], value: Any) -> None:
+    """Read a template status change of our business account (WA_WABA_ID; no check when
+    empty). Another account's, or one without a name and event, is ignored."""
+    entry_id = str(raw_entry.get("id", ""))
+    time = raw_entry.get("time")
+    at = (
+        _timestamp(time)
+        if isinstance(time, int) and not isinstance(time, bool) and 0 <= time <= TIMESTAMP_MAX
+        else None
+    )
+    waba_id = settings.WA_WABA_ID
+    if waba_id and entry_id and entry_id != waba_id:
+        logger.warning("webhook: a template status of another business account ignored")
+        return
+    if not (value.event and value.message_template_name and value.message_template_language):
+        logger.warning("webhook: a template status without name, language or event ignored")
+        return
+    parsed.template_statuses.append(
+        ParsedTemplateStatus(
+            name=value.message_template_name,
+            language=value.message_template_language,
+            event=value.event.upper(),
+            template_id=value.message_template_id,
+            reason=(value.reason or "")[:300],
+            at=at,
+        )
+    )
 
 
 def message_content(raw: dict[str, Any]) -> dict[str, Any]:

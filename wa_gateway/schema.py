@@ -173,11 +173,22 @@ class Metadata(_Meta):
     display_phone_number: StrictStr = ""
 
 
+# The template name and language columns (conversation_log.MessageTemplate).
+TEMPLATE_NAME_MAX = 512
+TEMPLATE_LANGUAGE_MAX = 15
+
+
 class Value(_Meta):
     metadata: Metadata | None = None
     contacts: list[Contact] = []
     messages: list[Message] = []
     statuses: list[Status] = []
+    # `message_template_status_update` changes (the business account's, no metadata).
+    event: StrictStr = ""
+    message_template_id: PhoneId = ""
+    message_template_name: Annotated[StrictStr, _at_most(TEMPLATE_NAME_MAX)] = ""
+    message_template_language: Annotated[StrictStr, _at_most(TEMPLATE_LANGUAGE_MAX)] = ""
+    reason: StrictStr | None = None
 
 
 class Change(_Meta):

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from conversation_log.message_templates import message_template_status_update
 from conversation_log.services import message_status_update
 from dialog_engine.events import IncomingMessage, Location
 from users.models import Customer
@@ -53,9 +54,27 @@ def webhook_ingest(*, webhook: ParsedWebhook) -> set[int]:
     in one transaction: a request is stored whole or not at all. A batch the database
     picked as a deadlock victim runs again, whole. Returns the ids of customers with new
     events; the caller enqueues their inbox drains after commit."""
+    if webhook.template_statuses:
+        webhook_template_statuses_apply(webhook=webhook)
     if not webhook.messages and not webhook.statuses:
         return set()
     return _with_deadlock_retry(_webhook_store, webhook=webhook)
+
+
+def webhook_template_statuses_apply(*, webhook: ParsedWebhook) -> int:
+    """Template review outcomes (APPROVED, REJECTED, PAUSED, …) update the stored templates:
+    one short statement each, in the order Meta sent them. Returns how many matched."""
+    return sum(
+        message_template_status_update(
+            name=status.name,
+            language=status.language,
+            event=status.event,
+            meta_id=status.template_id,
+            reason=status.reason,
+            at=status.at,
+        )
+        for status in webhook.template_statuses
+    )
 
 
 def _webhook_store(*, webhook: ParsedWebhook) -> set[int]:

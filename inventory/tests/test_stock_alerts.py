@@ -35,7 +35,9 @@ def test_subscribe_again_after_notification_waits_again():
 
 
 def _waiting_customer(language: str = "en"):
-    return CustomerFactory(last_inbound_at=timezone.now(), language=language)
+    return CustomerFactory(
+        last_inbound_at=timezone.now(), language=language, marketing_consent_at=timezone.now()
+    )
 
 
 def test_notify_task_messages_waiting_customer_once_when_back_in_stock(
@@ -87,3 +89,56 @@ def test_notify_task_keeps_alert_open_outside_the_service_window():
     # then
     assert summary == {"notified": 0, "waiting": 1, "candidates": 1}
     assert StockAlert.objects.get().notified_at is None
+
+
+def test_notify_task_keeps_alert_open_without_marketing_consent():
+    # given: inside the window, but the customer never said yes to marketing messages
+    from inventory.tasks import stock_alerts_notify_task
+
+    customer = CustomerFactory(last_inbound_at=timezone.now())
+    product = ProductFactory(stock=0)
+    stock_alert_subscribe(customer=customer, product=product)
+    product.stock = 2
+    product.save(update_fields=["stock"])
+    # when
+    summary = stock_alerts_notify_task()
+    # then
+    assert summary == {"notified": 0, "waiting": 1, "candidates": 1}
+    assert StockAlert.objects.get().notified_at is None
+
+
+def test_notify_task_sends_the_approved_template_outside_the_window(
+    graph, django_capture_on_commit_callbacks
+):
+    # given: the customer last wrote two days ago and agreed to marketing messages
+    from conversation_log.tests.template_factory import approved_template
+    from inventory.tasks import stock_alerts_notify_task
+
+    approved_template(
+        name="back_in_stock",
+        purpose="back_in_stock",
+        category="marketing",
+        body="Good news {{1}}: {{2}} is back!",
+        slot_map={"body.1": "customer_name", "body.2": "product_name"},
+    )
+    customer = CustomerFactory(
+        profile_name="Sara",
+        last_inbound_at=timezone.now() - timezone.timedelta(days=2),
+        marketing_consent_at=timezone.now() - timezone.timedelta(days=3),
+    )
+    product = ProductFactory(stock=0, name_en="Pixel Buds")
+    stock_alert_subscribe(customer=customer, product=product)
+    product.stock = 2
+    product.save(update_fields=["stock"])
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = stock_alerts_notify_task()
+    # then
+    assert summary["notified"] == 1
+    [send] = graph.sends
+    assert send["type"] == "template"
+    assert send["template"]["name"] == "back_in_stock"
+    assert send["template"]["components"][0]["parameters"] == [
+        {"type": "text", "text": "Sara"},
+        {"type": "text", "text": "Pixel Buds"},
+    ]

@@ -78,11 +78,65 @@ def test_mark_paid_moves_a_placed_order_to_paid_and_settles_its_payment(admin_cl
     assert _flash(response) == ["Mark paid: 1 order(s)."]
 
 
+def _ship(client: Client, *orders: Order, **fields: str):
+    """The Ship action's intermediate page, submitted with each order's shipment fields."""
+    data = {
+        "action": "mark_shipped",
+        "apply": "1",
+        "_selected_action": [order.pk for order in orders],
+    }
+    for order in orders:
+        for name in ("carrier", "tracking_number", "tracking_url"):
+            data[f"order-{order.pk}-{name}"] = fields.get(name, "")
+    return client.post(reverse(CHANGELIST), data)
+
+
+def test_ship_asks_for_carrier_and_tracking_before_shipping(admin_client_):
+    # given
+    order = _order(status=OrderStatus.PAID)
+    # when
+    response = _act(admin_client_, "mark_shipped", order)
+    # then
+    order.refresh_from_db()
+    assert response.status_code == 200
+    assert f'name="order-{order.pk}-tracking_number"' in response.content.decode()
+    assert order.status == OrderStatus.PAID
+
+
+def test_ship_records_the_carrier_and_tracking(admin_client_):
+    # given
+    order = _order(status=OrderStatus.PAID)
+    # when
+    _ship(
+        admin_client_,
+        order,
+        carrier="Aramex",
+        tracking_number="AX123",
+        tracking_url="https://track.example/AX123",
+    )
+    # then
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED
+    assert (order.carrier, order.tracking_number) == ("Aramex", "AX123")
+    assert order.tracking_url == "https://track.example/AX123"
+
+
+def test_ship_refuses_a_tracking_link_that_is_not_https(admin_client_):
+    # given
+    order = _order(status=OrderStatus.PAID)
+    # when
+    response = _ship(admin_client_, order, tracking_url="http://track.example/AX123")
+    # then
+    order.refresh_from_db()
+    assert response.status_code == 200
+    assert order.status == OrderStatus.PAID
+
+
 def test_ship_moves_a_paid_order_to_shipped(admin_client_):
     # given
     order = _order(status=OrderStatus.PAID)
     # when
-    _act(admin_client_, "mark_shipped", order)
+    _ship(admin_client_, order)
     # then
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED
@@ -92,7 +146,7 @@ def test_cash_on_delivery_order_can_ship_before_it_is_paid(admin_client_):
     # given
     order = _order()
     # when
-    _act(admin_client_, "mark_shipped", order)
+    _ship(admin_client_, order)
     # then
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED

@@ -6,7 +6,6 @@ import pytest
 import time_machine
 
 from conversation_log.models import Direction, Message
-from conversation_log.tests.outbound_double import PATH as OUTBOUND_DOUBLE
 from orders.models import Cart, CartStatus
 from orders.services import cart_add_item
 from orders.tasks import cart_abandon_idle_task, cart_remind_idle_task
@@ -21,11 +20,12 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 def _housekeeping_settings(settings):
     settings.ABANDONED_CART_DAYS = 3
     settings.CART_REMINDER_HOURS = 4
-    settings.OUTBOUND_TEXT_SENDER = OUTBOUND_DOUBLE
 
 
 def _cart_filled_at(when: datetime, **customer_fields) -> Cart:
     customer_fields.setdefault("last_inbound_at", when)
+    # A cart reminder is marketing: only customers who said yes get one.
+    customer_fields.setdefault("marketing_consent_at", when - timedelta(days=1))
     customer = CustomerFactory(**customer_fields)
     with time_machine.travel(when, tick=False):
         cart_add_item(customer=customer, product=ProductFactory(), quantity=1)
@@ -94,7 +94,7 @@ def test_idle_cart_gets_one_reminder_while_the_window_is_open():
         result = cart_remind_idle_task()
     # then
     cart.refresh_from_db()
-    assert result == {"reminded": 1, "outside_window": 0, "candidates": 1}
+    assert result == {"reminded": 1, "waiting": 0, "candidates": 1}
     assert cart.reminder_sent_at == later
     [reminder] = _reminders()
     assert reminder.chat.customer_id == cart.customer_id
@@ -125,15 +125,15 @@ def test_cart_idle_for_less_than_the_reminder_delay_gets_no_reminder():
     assert _reminders() == []
 
 
-def test_no_reminder_once_the_24_hour_window_has_closed():
-    # given: the customer last wrote 25 hours ago
+def test_no_reminder_once_the_24_hour_window_has_closed_without_an_approved_template():
+    # given: the customer last wrote 25 hours ago, and no cart_reminder template is approved
     cart = _cart_filled_at(T0, last_inbound_at=T0 - timedelta(hours=20))
     # when
     with time_machine.travel(T0 + timedelta(hours=5), tick=False):
         result = cart_remind_idle_task()
     # then
     cart.refresh_from_db()
-    assert result == {"reminded": 0, "outside_window": 1, "candidates": 1}
+    assert result == {"reminded": 0, "waiting": 1, "candidates": 1}
     assert cart.reminder_sent_at is None
     assert _reminders() == []
 
@@ -173,7 +173,7 @@ def test_reminder_is_written_in_the_customers_language():
 
 def test_reminders_wait_without_claiming_when_no_sender_is_configured(settings):
     # given
-    settings.OUTBOUND_TEXT_SENDER = ""
+    settings.OUTBOUND_PROACTIVE_SENDER = ""
     cart = _cart_filled_at(T0)
     # when
     with time_machine.travel(T0 + timedelta(hours=5), tick=False):
@@ -213,5 +213,42 @@ def test_housekeeping_logs_what_it_did(caplog):
         cart_abandon_idle_task()
     # then
     lines = [record.getMessage() for record in caplog.records]
-    assert "cart reminders: 1 sent, 0 outside the 24-hour window, 1 candidates" in lines
+    assert any(line.startswith("cart reminders: 1 sent, 0 waiting") for line in lines)
     assert "abandoned 1 of 1 idle carts" in lines
+
+
+def test_outside_the_window_the_approved_cart_reminder_template_is_queued():
+    # given: the customer last wrote 25 hours ago and agreed to marketing messages
+    from conversation_log.tests.template_factory import approved_template
+
+    with time_machine.travel(T0, tick=False):
+        approved_template(
+            name="cart_saved",
+            purpose="cart_reminder",
+            category="marketing",
+            body="{{1}}, your cart is waiting.",
+            slot_map={"body.1": "customer_name"},
+        )
+    cart = _cart_filled_at(T0, last_inbound_at=T0 - timedelta(hours=20), profile_name="Sara")
+    # when
+    with time_machine.travel(T0 + timedelta(hours=5), tick=False):
+        result = cart_remind_idle_task()
+    # then
+    cart.refresh_from_db()
+    assert result == {"reminded": 1, "waiting": 0, "candidates": 1}
+    [reminder] = _reminders()
+    assert reminder.msg_type == "template"
+    assert reminder.text == "Sara, your cart is waiting."
+
+
+def test_no_reminder_without_marketing_consent():
+    # given
+    cart = _cart_filled_at(T0, marketing_consent_at=None)
+    # when
+    with time_machine.travel(T0 + timedelta(hours=5), tick=False):
+        result = cart_remind_idle_task()
+    # then
+    cart.refresh_from_db()
+    assert result == {"reminded": 0, "waiting": 1, "candidates": 1}
+    assert cart.reminder_sent_at is None
+    assert _reminders() == []

@@ -326,6 +326,16 @@ WA_APP_SECRET = env_str("WA_APP_SECRET")
 WA_ALLOW_UNSIGNED = env_bool("WA_ALLOW_UNSIGNED", False)
 WA_BEARER_TOKEN = env_str("WA_BEARER_TOKEN")
 WA_PHONE_ID = env_str("WA_PHONE_ID")
+# The WhatsApp Business Account id: its message templates are synced from
+# GET /{WA_WABA_ID}/message_templates (empty: no sync).
+WA_WABA_ID = env_str("WA_WABA_ID")
+# Outside the 24-hour window a template in the customer's language is sent, else one in
+# this language; none approved for the purpose: the message is recorded as not sent.
+WA_TEMPLATE_FALLBACK_LANGUAGE = env_str("WA_TEMPLATE_FALLBACK_LANGUAGE", "en")
+# Dotted path of the callable that sends a shop-initiated message by the one proactive
+# rule (window, templates, consent); domain apps send through it without importing
+# message_bus (see conversation_log/proactive.py).
+OUTBOUND_PROACTIVE_SENDER = "message_bus.proactive.proactive_send_port"
 WA_GRAPH_URL = env_str("WA_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
 WA_API_VERSION = env_str("WA_API_VERSION", "v21.0")
 WA_REQUEST_TIMEOUT = env_float("WA_REQUEST_TIMEOUT", 10.0)

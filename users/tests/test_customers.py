@@ -42,3 +42,18 @@ def test_opt_out_is_recorded_with_its_time() -> None:
     customer.refresh_from_db()
     assert customer.opted_out
     assert customer.opted_out_at is not None
+
+
+def test_marketing_consent_follows_the_latest_answer():
+    # given
+    from users.services import customer_marketing_consent_set
+
+    customer = Customer.objects.create(wa_id="966500000123")
+    assert customer.marketing_consent is False
+    # when / then
+    customer_marketing_consent_set(customer=customer, consent=True)
+    assert customer.marketing_consent is True
+    customer_marketing_consent_set(customer=customer, consent=False)
+    assert customer.marketing_consent is False
+    customer_marketing_consent_set(customer=customer, consent=True)
+    assert customer.marketing_consent is True

@@ -19,6 +19,8 @@ from message_bus.dto import (
     BUTTON_ID_MAX,
     BUTTON_TITLE_MAX,
     BUTTONS_MAX,
+    CTA_DISPLAY_TEXT_MAX,
+    CTA_URL_MAX,
     FOOTER_MAX,
     HEADER_TEXT_MAX,
     INTERACTIVE_BODY_MAX,
@@ -49,6 +51,20 @@ def assert_graph_body_valid(body: dict[str, Any]) -> None:
     assert kind in body
     if kind == "text":
         assert 0 < len(body["text"]["body"]) <= TEXT_MAX
+    elif kind == "template":
+        template = body["template"]
+        assert template["name"] and template["language"]["code"]
+        for component in template.get("components", []):
+            assert component["type"] in {"header", "body", "button"}
+            for parameter in component["parameters"]:
+                assert parameter["type"] in {"text", "currency", "date_time"}
+                if parameter["type"] == "text":
+                    text = parameter["text"]
+                    assert text and "\n" not in text and "\t" not in text
+                    assert "     " not in text
+            if component["type"] == "button":
+                assert component["sub_type"] == "url"
+                assert component["index"].isdigit()
     elif kind == "interactive":
         interactive = body["interactive"]
         assert 0 < len(interactive["body"]["text"]) <= INTERACTIVE_BODY_MAX
@@ -77,6 +93,12 @@ def assert_graph_body_valid(body: dict[str, Any]) -> None:
                 assert 0 < len(row["title"]) <= ROW_TITLE_MAX
                 assert 0 < len(row["id"]) <= ROW_ID_MAX
                 assert len(row.get("description", "")) <= ROW_DESCRIPTION_MAX
+        elif interactive["type"] == "cta_url":
+            assert interactive["action"]["name"] == "cta_url"
+            parameters = interactive["action"]["parameters"]
+            assert 0 < len(parameters["display_text"]) <= CTA_DISPLAY_TEXT_MAX
+            assert parameters["url"].startswith("https://")
+            assert len(parameters["url"]) <= CTA_URL_MAX
         else:
             assert interactive["type"] == "location_request_message"
             assert interactive["action"] == {"name": "send_location"}

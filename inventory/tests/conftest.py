@@ -1,0 +1,1 @@
+from wa_gateway.tests.fixtures import graph, post_webhook  # noqa: F401 - shared fixtures

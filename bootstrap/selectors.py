@@ -1,17 +1,28 @@
-"""Read-only views of the seeded shop, for `manage.py catalog_summary` and the demo."""
+"""Read-only views of the seeded shop, for `manage.py catalog_summary` and the demo, and the
+funnel and Celery health of the staff dashboard."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from brandkit.models import Brand, SpecDefinition
 from helpdesk.models import FAQ
 from inventory.models import Category, Product
 from orders.models import ShippingOption
+from orders.selectors import order_funnel_counts
 from payments.models import PaymentOption
+from users.selectors import customer_counts_wrote_since
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,3 +108,93 @@ def catalog_summary_get() -> CatalogSummary:
         payment_options=PaymentOption.objects.filter(active=True).count(),
         departments=tuple(departments),
     )
+
+
+# --- Staff dashboard (bootstrap.dashboard) ------------------------------------------------
+CELERY_QUEUE = "celery"  # Celery's default queue: no task is routed elsewhere
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """One step of the sales funnel: its count (None when the data to measure it is not
+    stored) and the rate from the previous measured step (None for the first step, or
+    when either count is unknown or zero)."""
+
+    key: str
+    count: int | None
+    rate: float | None
+
+
+def dashboard_funnel_list(*, starts: Sequence[datetime]) -> list[tuple[FunnelStep, ...]]:
+    """The sales funnel of each period from a start to now: conversations (customers who
+    wrote) → product searches → carts with an item → checkouts started → orders placed →
+    paid (four aggregate queries for all periods together).
+
+    Each step is counted on its own date in the period, not as a cohort of customers.
+    Product searches and checkouts started are not stored anywhere (the turn's route is
+    only logged, the checkout state lives in the chat's current context): their count is
+    None and the next rate is taken against the last measured step.
+    """
+    conversations = customer_counts_wrote_since(starts=starts)
+    orders = order_funnel_counts(starts=starts, until=timezone.now())
+    return [
+        _funnel_steps(
+            [
+                ("conversations", talked),
+                ("searches", None),
+                ("carts", period.carts_with_items),
+                ("checkouts", None),
+                ("orders", period.orders_placed),
+                ("paid", period.orders_paid),
+            ]
+        )
+        for talked, period in zip(conversations, orders, strict=True)
+    ]
+
+
+def _funnel_steps(counts: list[tuple[str, int | None]]) -> tuple[FunnelStep, ...]:
+    steps = []
+    previous: int | None = None
+    for key, count in counts:
+        rate = count / previous if count is not None and previous else None
+        steps.append(FunnelStep(key=key, count=count, rate=rate))
+        if count is not None:
+            previous = count
+    return tuple(steps)
+
+
+def celery_queue_depth(*, redis_url: str | None = None) -> int | None:
+    """Tasks waiting in the broker's default queue (Redis LLEN), or None when there is no
+    Redis broker or it does not answer within a second: the dashboard must render while
+    Redis is down, that is when it is needed."""
+    url = settings.REDIS_URL if redis_url is None else redis_url
+    if not url:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        return int(client.llen(CELERY_QUEUE))
+    except redis.RedisError:
+        logger.warning("celery queue depth unavailable", exc_info=True)
+        return None
+    finally:
+        client.close()
+
+
+@dataclass(frozen=True)
+class BeatRun:
+    name: str
+    task: str
+    enabled: bool
+    last_run_at: datetime | None
+
+
+def beat_schedule_list() -> list[BeatRun]:
+    """Every Celery beat schedule with the last time beat sent it (None: never)."""
+    return [
+        BeatRun(name=name, task=task, enabled=enabled, last_run_at=last_run_at)
+        for name, task, enabled, last_run_at in PeriodicTask.objects.order_by("name").values_list(
+            "name", "task", "enabled", "last_run_at"
+        )
+    ]

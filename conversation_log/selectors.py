@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import Chat, Direction, Message
+from .models import Chat, DeliveryStatus, Direction, Message
 
 
 def chat_get(*, chat_id: int) -> Chat | None:
@@ -59,4 +60,54 @@ def message_inbound_times(*, chat: Chat, since: datetime, limit: int) -> list[da
         Message.objects.filter(chat=chat, direction=Direction.INBOUND, created_at__gt=since)
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:limit]
+    )
+
+
+# --- Staff dashboard (bootstrap.dashboard) ------------------------------------------------
+@dataclass(frozen=True)
+class DeliveryCounts:
+    """Outbound messages created in a period, by how far they got. A read message was also
+    delivered and sent, so `sent` >= `delivered` >= `read`; `pending` are still queued or
+    in flight; `failure_codes` is (Meta error code or None, count), most frequent first."""
+
+    total: int
+    pending: int
+    sent: int
+    delivered: int
+    read: int
+    failed: int
+    failure_codes: tuple[tuple[int | None, int], ...]
+
+
+def message_delivery_counts(*, since: datetime, until: datetime) -> DeliveryCounts:
+    """Outbound delivery over [since, until) (by message creation): one GROUP BY status on
+    the (direction, status, created_at) index and one GROUP BY error_code of the failures."""
+    window = Q(direction=Direction.OUTBOUND, created_at__gte=since, created_at__lt=until)
+    statuses = [s for s in DeliveryStatus.values if s != DeliveryStatus.RECEIVED]
+    by_status = dict(
+        Message.objects.filter(window, status__in=statuses)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    codes = tuple(
+        (row["error_code"], row["n"])
+        for row in Message.objects.filter(window, status=DeliveryStatus.FAILED)
+        .values("error_code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "error_code")
+    )
+    read = by_status.get(DeliveryStatus.READ, 0)
+    delivered = by_status.get(DeliveryStatus.DELIVERED, 0) + read
+    sent = by_status.get(DeliveryStatus.SENT, 0) + delivered
+    pending = by_status.get(DeliveryStatus.QUEUED, 0) + by_status.get(DeliveryStatus.SENDING, 0)
+    failed = by_status.get(DeliveryStatus.FAILED, 0)
+    return DeliveryCounts(
+        total=sent + pending + failed,
+        pending=pending,
+        sent=sent,
+        delivered=delivered,
+        read=read,
+        failed=failed,
+        failure_codes=codes,
     )

@@ -76,7 +76,11 @@ class Cart(models.Model):
                 name="cart_is_open_matches_status",
             ),
         ]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "updated_at"]),
+            # The staff dashboard's funnel counts carts by creation day.
+            models.Index(fields=["created_at"], name="cart_created_at"),
+        ]
 
     def __str__(self) -> str:
         return f"Cart #{self.pk} of {self.customer_id} ({self.status})"
@@ -173,6 +177,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
+            # The staff dashboard's orders per day and funnel (bench/dashboard.py).
+            models.Index(fields=["created_at"], name="order_created_at"),
         ]
 
     def __str__(self) -> str:
@@ -221,6 +227,12 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # "Paid" in the staff dashboard's funnel: moves to a status, by day.
+            models.Index(
+                fields=["to_status", "created_at", "order"], name="orderevent_to_status_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '-'} → {self.to_status}"

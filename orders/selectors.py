@@ -1,13 +1,18 @@
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from . import calculations
-from .models import Cart, CartItem, Order, ShippingOption
+from .models import Cart, CartItem, Order, OrderEvent, OrderStatus, ShippingOption
 
 if TYPE_CHECKING:
     from users.models import Customer
@@ -100,3 +105,102 @@ def order_list_for_staff(*, status: str | None = None, wa_id: str | None = None)
 
 def cart_get_by_id(*, cart_id: int) -> Cart | None:
     return Cart.objects.select_related("customer").filter(pk=cart_id).first()
+
+
+# --- Staff dashboard (bootstrap.dashboard) ------------------------------------------------
+# Orders that are cancelled or refunded bring no revenue; they still count as orders placed.
+_NO_REVENUE = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+
+
+@dataclass(frozen=True)
+class DailyOrders:
+    """Orders placed on one day (in TIME_ZONE) and the revenue they bring, in `currency`."""
+
+    day: date
+    orders: int
+    revenue_orders: int
+    revenue: Decimal
+
+
+def order_daily_totals(
+    *, since: datetime, until: datetime, currency: str | None = None
+) -> list[DailyOrders]:
+    """Orders placed in [since, until) per day of TIME_ZONE, oldest first, with a row (of
+    zeros) for every day without orders.
+
+    Revenue is the sum of order totals in `currency` (default: DEFAULT_CURRENCY) of the
+    orders that were neither cancelled nor refunded; orders in another currency are counted
+    but add no revenue. One GROUP BY day query.
+    """
+    currency = currency or settings.DEFAULT_CURRENCY
+    earning = Q(currency=currency) & ~Q(status__in=_NO_REVENUE)
+    rows = (
+        Order.objects.filter(created_at__gte=since, created_at__lt=until)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(
+            orders=Count("id"),
+            revenue_orders=Count("id", filter=earning),
+            revenue=Sum("total", filter=earning),
+        )
+        .order_by("day")
+    )
+    by_day = {row["day"]: row for row in rows}
+    first = timezone.localdate(since)
+    last = timezone.localdate(until - timedelta(microseconds=1))
+    days = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        row = by_day.get(day, {})
+        days.append(
+            DailyOrders(
+                day=day,
+                orders=row.get("orders", 0),
+                revenue_orders=row.get("revenue_orders", 0),
+                # SQLite sums decimals as floats: back to cents.
+                revenue=(row.get("revenue") or Decimal(0)).quantize(Decimal("0.01")),
+            )
+        )
+    return days
+
+
+@dataclass(frozen=True)
+class OrderFunnelCounts:
+    """The order-side steps of the sales funnel over one period (each counted on its own
+    date: carts by creation, orders by placement, payments by the move to "paid")."""
+
+    carts_with_items: int
+    orders_placed: int
+    orders_paid: int
+
+
+def order_funnel_counts(*, starts: Sequence[datetime], until: datetime) -> list[OrderFunnelCounts]:
+    """For each period [start, until): carts created in it that hold (or held, when
+    ordered) at least one item, orders placed in it, and orders moved to "paid" in it
+    (OrderEvent). Three aggregate queries in all, however many periods: each reads the
+    longest period once and counts the shorter ones with conditional aggregates.
+
+    An emptied cart no longer has items and is not counted; a cash-on-delivery order is
+    only "paid" once staff mark it so.
+    """
+    first = min(starts)
+    per_period = {f"p{i}": Q(created_at__gte=start) for i, start in enumerate(starts)}
+    carts = (
+        Cart.objects.filter(created_at__gte=first, created_at__lt=until)
+        .filter(Exists(CartItem.objects.filter(cart=OuterRef("pk"))))
+        .aggregate(**{key: Count("id", filter=q) for key, q in per_period.items()})
+    )
+    placed = Order.objects.filter(created_at__gte=first, created_at__lt=until).aggregate(
+        **{key: Count("id", filter=q) for key, q in per_period.items()}
+    )
+    paid = OrderEvent.objects.filter(
+        to_status=OrderStatus.PAID, created_at__gte=first, created_at__lt=until
+    ).aggregate(
+        **{key: Count("order_id", distinct=True, filter=q) for key, q in per_period.items()}
+    )
+    return [
+        OrderFunnelCounts(
+            carts_with_items=carts[key], orders_placed=placed[key], orders_paid=paid[key]
+        )
+        for key in per_period
+    ]

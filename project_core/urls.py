@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bootstrap.dashboard import dashboard_urls
+
 from . import health, metrics
 
 admin.site.site_header = "Shop administration"
 admin.site.site_title = "Shop admin"
 
 urlpatterns = [
+    *dashboard_urls(),  # /admin/dashboard/, before the admin catches every admin/ URL
     path("admin/", admin.site.urls),
     path("hook/", include("wa_gateway.urls")),
     path("api/", include("api.urls")),

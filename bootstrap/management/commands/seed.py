@@ -1,4 +1,5 @@
-"""`manage.py seed [--products N] [--flush]`: fill a believable electronics shop."""
+"""`manage.py seed [--products N] [--flush] [--demo-history]`: fill a believable electronics
+shop."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from bootstrap.seeding.demo_history import demo_history_seed
 from bootstrap.services import shop_seed
 
 
@@ -33,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=2000, help="Rows per bulk insert (synthetic)."
         )
+        parser.add_argument(
+            "--demo-history",
+            action="store_true",
+            help="Also add a few weeks of demo orders, chats, messages, handoffs and "
+            "unanswered questions for the admin dashboard (idempotent).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["products"] < 0:
@@ -56,3 +64,7 @@ class Command(BaseCommand):
                 f"{report.unchanged} unchanged in {time.monotonic() - started:.1f}s."
             )
         )
+        if options["demo_history"]:
+            history = demo_history_seed()
+            made = ", ".join(f"{n} {kind}" for kind, n in history.created.items() if n)
+            self.stdout.write(self.style.SUCCESS(f"Demo history: {made or 'already there'}."))

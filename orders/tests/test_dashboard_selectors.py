@@ -1,0 +1,171 @@
+"""The dashboard's order figures: per-day totals in TIME_ZONE and the order-side funnel."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from orders.models import Cart, CartItem, CartStatus, Order, OrderEvent, OrderStatus
+from orders.selectors import order_daily_totals, order_funnel_counts
+from tests.factories import (
+    CustomerFactory,
+    PaymentOptionFactory,
+    ProductFactory,
+    ShippingOptionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+_numbers = iter(range(1, 10_000))
+
+
+def _utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def _order(
+    *, at: datetime, total: str, status: str = OrderStatus.PLACED, currency: str = "USD"
+) -> Order:
+    order = Order.objects.create(
+        order_number=f"T-{next(_numbers):05d}",
+        customer=CustomerFactory(),
+        status=status,
+        contact_name="Sara",
+        address="Street 1",
+        shipping_option=ShippingOptionFactory(),
+        payment_option=PaymentOptionFactory(),
+        subtotal=Decimal(total),
+        shipping_cost=Decimal("0.00"),
+        total=Decimal(total),
+        currency=currency,
+    )
+    Order.objects.filter(pk=order.pk).update(created_at=at)
+    return order
+
+
+def _event(order: Order, to_status: str, at: datetime) -> None:
+    event = OrderEvent.objects.create(order=order, to_status=to_status)
+    OrderEvent.objects.filter(pk=event.pk).update(created_at=at)
+
+
+def _cart(*, at: datetime, items: int, status: str = CartStatus.ABANDONED) -> Cart:
+    cart = Cart.objects.create(customer=CustomerFactory(), status=status, is_open=None)
+    for _ in range(items):
+        CartItem.objects.create(cart=cart, product=ProductFactory())
+    Cart.objects.filter(pk=cart.pk).update(created_at=at)
+    return cart
+
+
+@pytest.fixture
+def named_time_zones() -> None:
+    if connection.vendor == "mysql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT CONVERT_TZ('2000-01-01 00:00:00', 'UTC', 'Asia/Riyadh')")
+            if cursor.fetchone()[0] is None:
+                pytest.skip("MariaDB has no time zone tables (mysql_tzinfo_to_sql)")
+
+
+@override_settings(DEFAULT_CURRENCY="USD")
+def test_daily_totals_count_orders_and_revenue_per_day_with_zero_days() -> None:
+    # given
+    _order(at=_utc(2026, 3, 1, 10), total="100.00")
+    _order(at=_utc(2026, 3, 1, 11), total="50.50")
+    _order(at=_utc(2026, 3, 3, 9), total="20.00")
+
+    # when
+    days = order_daily_totals(since=_utc(2026, 3, 1), until=_utc(2026, 3, 4))
+
+    # then
+    assert [(d.day, d.orders, d.revenue) for d in days] == [
+        (date(2026, 3, 1), 2, Decimal("150.50")),
+        (date(2026, 3, 2), 0, Decimal("0.00")),
+        (date(2026, 3, 3), 1, Decimal("20.00")),
+    ]
+
+
+@override_settings(DEFAULT_CURRENCY="USD")
+def test_daily_totals_leave_cancelled_refunded_and_foreign_orders_out_of_revenue() -> None:
+    # given
+    _order(at=_utc(2026, 3, 1, 10), total="100.00")
+    _order(at=_utc(2026, 3, 1, 11), total="70.00", status=OrderStatus.CANCELLED)
+    _order(at=_utc(2026, 3, 1, 12), total="30.00", status=OrderStatus.REFUNDED)
+    _order(at=_utc(2026, 3, 1, 13), total="999.00", currency="SAR")
+
+    # when
+    (day,) = order_daily_totals(since=_utc(2026, 3, 1), until=_utc(2026, 3, 2))
+
+    # then
+    assert (day.orders, day.revenue_orders, day.revenue) == (4, 1, Decimal("100.00"))
+
+
+def test_daily_totals_exclude_orders_outside_the_period() -> None:
+    # given
+    _order(at=_utc(2026, 2, 28, 23, 59), total="10.00")
+    _order(at=_utc(2026, 3, 2, 0, 0), total="10.00")
+
+    # when
+    days = order_daily_totals(since=_utc(2026, 3, 1), until=_utc(2026, 3, 2))
+
+    # then
+    assert [(d.day, d.orders) for d in days] == [(date(2026, 3, 1), 0)]
+
+
+@override_settings(TIME_ZONE="Asia/Riyadh", DEFAULT_CURRENCY="USD")
+def test_daily_totals_split_days_at_local_midnight(named_time_zones: None) -> None:
+    # given: Riyadh is UTC+3, so 20:59 UTC is 23:59 on the 1st and 21:00 UTC is the 2nd
+    _order(at=_utc(2026, 3, 1, 20, 59), total="10.00")
+    _order(at=_utc(2026, 3, 1, 21, 0), total="20.00")
+    local_midnight = _utc(2026, 2, 28, 21)
+
+    # when
+    days = order_daily_totals(since=local_midnight, until=_utc(2026, 3, 2, 21))
+
+    # then
+    assert [(d.day, d.orders, d.revenue) for d in days] == [
+        (date(2026, 3, 1), 1, Decimal("10.00")),
+        (date(2026, 3, 2), 1, Decimal("20.00")),
+    ]
+
+
+def test_funnel_counts_carts_with_items_orders_and_payments_in_the_period() -> None:
+    # given
+    inside, before = _utc(2026, 3, 5, 12), _utc(2026, 2, 20, 12)
+    _cart(at=inside, items=2)  # counted once, however many items
+    _cart(at=inside, items=1, status=CartStatus.ORDERED)
+    _cart(at=inside, items=0)  # emptied: not counted
+    _cart(at=before, items=1)
+    paid_now = _order(at=inside, total="10.00", status=OrderStatus.PAID)
+    _event(paid_now, OrderStatus.PLACED, inside)
+    _event(paid_now, OrderStatus.PAID, inside)
+    paid_later = _order(at=before, total="10.00", status=OrderStatus.PAID)
+    _event(paid_later, OrderStatus.PAID, inside)  # placed earlier, paid in the period
+    _order(at=inside, total="10.00")
+
+    # when
+    (counts,) = order_funnel_counts(starts=[_utc(2026, 3, 1)], until=_utc(2026, 3, 8))
+
+    # then
+    assert (counts.carts_with_items, counts.orders_placed, counts.orders_paid) == (2, 2, 2)
+
+
+def test_funnel_counts_each_period_from_its_own_start() -> None:
+    # given
+    recent, older = _utc(2026, 3, 7, 12), _utc(2026, 3, 2, 12)
+    _cart(at=recent, items=1)
+    _cart(at=older, items=1)
+    for at in (recent, older, older):
+        order = _order(at=at, total="10.00", status=OrderStatus.PAID)
+        _event(order, OrderStatus.PAID, at)
+
+    # when
+    week, month = order_funnel_counts(
+        starts=[_utc(2026, 3, 6), _utc(2026, 3, 1)], until=_utc(2026, 3, 8)
+    )
+
+    # then
+    assert (week.carts_with_items, week.orders_placed, week.orders_paid) == (1, 1, 1)
+    assert (month.carts_with_items, month.orders_placed, month.orders_paid) == (2, 3, 3)

@@ -15,8 +15,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO
 
@@ -326,3 +328,28 @@ def percentile(values: Sequence[float], q: float) -> float:
 if __name__ == "__main__":
     # `make bench` runs every bench/*.py; this module is a library.
     sys.exit(0)
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """Base of the benches' fake Graph API servers: HTTP/1.1, JSON answers, no access log."""
+
+    protocol_version = "HTTP/1.1"
+
+    def send_json(self, status: int, answer: object) -> None:
+        data = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A fake server on a free loopback port, served from a daemon thread."""
+    server = ThreadingHTTPServer((HOST, free_port()), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

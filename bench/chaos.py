@@ -35,7 +35,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -200,9 +200,7 @@ def fake_graph(
     "sent" through the webhook, as Meta does."""
     path = f"/{c.API_VERSION}/{c.PHONE_ID}/messages"
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
+    class Handler(c.JsonHandler):
         def do_POST(self) -> None:
             arrived = time.time()
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -233,22 +231,11 @@ def fake_graph(
                         to=str(body.get("to")),
                         callback_data=str(body.get("biz_opaque_callback_data") or ""),
                     )
-            data = json.dumps(answer).encode()
             if latency > 0:
                 time.sleep(latency)
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_json(status, answer)
 
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer((c.HOST, c.free_port()), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return c.serve_in_thread(Handler)
 
 
 @dataclass

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,9 +49,7 @@ class GraphRecorder:
 def fake_graph(recorder: GraphRecorder) -> ThreadingHTTPServer:
     path_prefix = f"/{c.API_VERSION}/{c.PHONE_ID}/messages"
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
+    class Handler(c.JsonHandler):
         def do_POST(self) -> None:
             arrived = time.perf_counter()
             length = int(self.headers.get("Content-Length") or 0)
@@ -77,20 +75,9 @@ def fake_graph(recorder: GraphRecorder) -> ThreadingHTTPServer:
                         "messages": [{"id": f"wamid.out.{uuid.uuid4().hex}"}],
                     }
                     status = 200
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_json(status, answer)
 
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer((c.HOST, c.free_port()), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return c.serve_in_thread(Handler)
 
 
 def start_worker(*, env: dict[str, str], pool: str, concurrency: int, name: str, log):

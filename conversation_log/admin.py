@@ -3,6 +3,9 @@ handoffs, a chat's transcript with a reply form, and ending a handoff."""
 
 from __future__ import annotations
 
+import json
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,35 +15,28 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from users.selectors import customer_in_service_window
 
 from .exceptions import ConversationError
 from .models import Chat, Feedback, Message, MessageTemplate, SlotSource
 from .selectors import chat_list_open_handoffs, chat_transcript
-from .services import STAFF_REPLY_MAX_CHARS, chat_handoff_end, chat_staff_reply
+from .services import (
+    STAFF_REPLY_MAX_CHARS,
+    chat_handoff_end,
+    chat_handoff_start,
+    chat_staff_reply,
+)
 
-
-class MessageInline(admin.TabularInline):
-    model = Message
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "direction", "msg_type", "text", "status", "error_code", "error_title")
-    readonly_fields = fields
-    ordering = ("-created_at",)
-    max_num = 0
-    show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Chat | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Chat | None = None) -> bool:
-        return False  # the transcript is a record; replies go through the handoff form
+logger = logging.getLogger(__name__)
 
 
 class StaffReplyForm(forms.Form):
     text = forms.CharField(
-        label="Reply",
+        label=_("Reply"),
         max_length=STAFF_REPLY_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
     )
@@ -48,6 +44,11 @@ class StaffReplyForm(forms.Form):
 
 @admin.register(Chat)
 class ChatAdmin(admin.ModelAdmin):
+    """The chat page is the conversation: the transcript as bubbles (direction, delivery
+    status, time), the reply box and take over / hand back. The dialog state and its
+    context are the engine's memory, shown read-only: nothing here edits them."""
+
+    change_form_template = "admin/conversation_log/chat/change_form.html"
     list_display = (
         "customer",
         "state",
@@ -57,19 +58,73 @@ class ChatAdmin(admin.ModelAdmin):
         "last_activity_at",
         "transcript_link",
     )
-    list_filter = ("handoff_active", "closed", "language", "state")
+    list_filter = ("handoff_active", "closed", "language", "state", "last_activity_at")
     search_fields = ("customer__wa_id", "customer__profile_name")
-    autocomplete_fields = ("customer",)
-    readonly_fields = ("created_at", "updated_at", "last_activity_at")
-    inlines = [MessageInline]
+    fields = (
+        "customer",
+        "state",
+        "context_display",
+        "language",
+        "handoff_active",
+        "handoff_requested_at",
+        "closed",
+        "closed_at",
+        "last_activity_at",
+        "created_at",
+        "updated_at",
+    )
     list_select_related = ("customer",)
     actions = ["end_handoff"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Chat | None = None):
-        # Messages go to the chat's customer: moving a chat to another customer would
-        # redirect its queued messages and the staff replies written in it.
-        readonly = super().get_readonly_fields(request, obj)
-        return (*readonly, "customer") if obj is not None else readonly
+        # Everything: the engine owns state and context, the handoff moves through the
+        # buttons, and moving a chat to another customer would redirect its messages.
+        return self.fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a chat starts when a customer writes
+
+    def save_model(self, request: HttpRequest, obj: Chat, form, change: bool) -> None:
+        # Nothing is editable; saving the loaded row could only overwrite the state and
+        # context the engine wrote meanwhile.
+        return None
+
+    @admin.display(description=_("context"))
+    def context_display(self, chat: Chat) -> str:
+        return format_html(
+            '<pre style="white-space: pre-wrap; margin: 0">{}</pre>',
+            json.dumps(chat.context or {}, ensure_ascii=False, indent=2, sort_keys=True),
+        )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ):
+        chat = self.get_object(request, object_id)
+        extra = {"show_save": False, "show_save_and_continue": False, "show_delete": False}
+        if chat is not None:
+            extra |= self._conversation_context(
+                request, chat, form=StaffReplyForm(), return_url=request.path
+            )
+        return super().change_view(
+            request, object_id, form_url, extra_context={**(extra_context or {}), **extra}
+        )
+
+    def _conversation_context(
+        self, request: HttpRequest, chat: Chat, *, form: StaffReplyForm, return_url: str
+    ) -> dict:
+        return {
+            "chat": chat,
+            "messages_list": chat_transcript(chat=chat),
+            "form": form,
+            "in_window": customer_in_service_window(customer=chat.customer),
+            "can_change": self.has_change_permission(request, chat),
+            "transcript_url": self._url("transcript", chat.pk),
+            "return_url": return_url,
+        }
 
     # --- URLs -----------------------------------------------------------------------------
     def get_urls(self):
@@ -95,20 +150,28 @@ class ChatAdmin(admin.ModelAdmin):
             current_app=self.admin_site.name,
         )
 
-    @admin.display(description="Transcript")
+    @admin.display(description=_("Conversation"))
     def transcript_link(self, chat: Chat) -> str:
-        return format_html('<a href="{}">Open</a>', self._url("transcript", chat.pk))
+        return format_html('<a href="{}">{}</a>', self._url("transcript", chat.pk), gettext("Open"))
 
     # --- Actions --------------------------------------------------------------------------
-    @admin.action(description="End handoff (the bot answers again)", permissions=["change"])
+    @admin.action(description=_("End handoff (the bot answers again)"), permissions=["change"])
     def end_handoff(self, request: HttpRequest, queryset: QuerySet[Chat]) -> None:
         ended = sum(
             chat_handoff_end(chat=chat, actor=request.user.get_username()) for chat in queryset
         )
         skipped = queryset.count() - ended
-        self.message_user(request, f"Handoff ended for {ended} chat(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("Handoff ended for %(count)s chat(s).") % {"count": ended},
+            messages.SUCCESS,
+        )
         if skipped:
-            self.message_user(request, f"{skipped} chat(s) were not in handoff.", messages.WARNING)
+            self.message_user(
+                request,
+                gettext("%(count)s chat(s) were not in handoff.") % {"count": skipped},
+                messages.WARNING,
+            )
 
     # --- Views ----------------------------------------------------------------------------
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
@@ -135,14 +198,25 @@ class ChatAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Open handoffs",
+            "title": gettext("Open handoffs"),
             "rows": rows,
         }
         return TemplateResponse(request, "admin/conversation_log/chat/handoffs.html", context)
 
+    def _next_url(self, request: HttpRequest, chat: Chat) -> str:
+        """Back to the page the form was posted from (the chat page or the transcript)."""
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return self._url("transcript", chat.pk)
+
     def transcript_view(self, request: HttpRequest, chat_id: int) -> HttpResponse:
-        """A chat's transcript, a reply form (sent through the message pipeline) and the
-        end-handoff button. POST `reply` sends; POST `end_handoff` ends the handoff."""
+        """A chat's conversation: the transcript, a reply form (sent through the message
+        pipeline's outbox) and the handoff buttons. POST `reply` sends; `take_over` starts
+        a handoff (the bot stays silent); `end_handoff` hands the chat back to the bot.
+        Every POST needs the change-chat permission."""
         chat = get_object_or_404(Chat.objects.select_related("customer"), pk=chat_id)
         if not self.has_view_permission(request, chat):
             raise PermissionDenied
@@ -150,34 +224,44 @@ class ChatAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if not self.has_change_permission(request, chat):
                 raise PermissionDenied
+            actor = request.user.get_username()
             if "end_handoff" in request.POST:
-                if chat_handoff_end(chat=chat, actor=request.user.get_username()):
-                    self.message_user(request, "Handoff ended: the bot answers again.")
+                if chat_handoff_end(chat=chat, actor=actor):
+                    self.message_user(request, gettext("Handoff ended: the bot answers again."))
                 else:
-                    self.message_user(request, "This chat is not in handoff.", messages.WARNING)
-                return HttpResponseRedirect(request.path)
+                    self.message_user(
+                        request, gettext("This chat is not in handoff."), messages.WARNING
+                    )
+                return HttpResponseRedirect(self._next_url(request, chat))
+            if "take_over" in request.POST:
+                if chat_handoff_start(chat=chat):
+                    logger.info("handoff taken over", extra={"chat_id": chat.pk, "actor": actor})
+                    self.message_user(
+                        request, gettext("You have the conversation: the bot stays silent.")
+                    )
+                else:
+                    self.message_user(
+                        request, gettext("This chat is already in handoff."), messages.WARNING
+                    )
+                return HttpResponseRedirect(self._next_url(request, chat))
             form = StaffReplyForm(request.POST)
             if form.is_valid():
                 try:
-                    chat_staff_reply(
-                        chat=chat,
-                        text=form.cleaned_data["text"],
-                        staff=request.user.get_username(),
-                    )
+                    chat_staff_reply(chat=chat, text=form.cleaned_data["text"], staff=actor)
                 except ConversationError as exc:
-                    self.message_user(request, f"Not sent: {exc}", messages.ERROR)
+                    self.message_user(
+                        request, gettext("Not sent: %(reason)s") % {"reason": exc}, messages.ERROR
+                    )
                 else:
-                    self.message_user(request, "Reply sent.", messages.SUCCESS)
-                    return HttpResponseRedirect(request.path)
+                    self.message_user(request, gettext("Reply sent."), messages.SUCCESS)
+                    return HttpResponseRedirect(self._next_url(request, chat))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Conversation with {chat.customer}",
-            "chat": chat,
-            "messages_list": chat_transcript(chat=chat),
-            "form": form,
-            "in_window": customer_in_service_window(customer=chat.customer),
-            "can_change": self.has_change_permission(request, chat),
+            "title": gettext("Conversation with %(customer)s") % {"customer": chat.customer},
+            **self._conversation_context(
+                request, chat, form=form, return_url=self._url("transcript", chat.pk)
+            ),
             "change_url": self._url("change", chat.pk),
             "handoffs_url": self._url("handoffs"),
         }
@@ -230,11 +314,11 @@ class FeedbackAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # customers give feedback, staff read it
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def short_comment(self, obj: Feedback) -> str:
         return obj.comment if len(obj.comment) <= 80 else obj.comment[:79] + "…"
 
-    @admin.display(description="conversation")
+    @admin.display(description=_("conversation"))
     def chat_link(self, obj: Feedback) -> str:
         url = reverse("admin:conversation_log_chat_change", args=[obj.chat_id])
         return format_html('<a href="{}">{}</a>', url, obj.chat.customer)
@@ -250,11 +334,11 @@ class MessageTemplateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "— not mapped —"), *SlotSource.choices]
+        choices = [("", gettext("— not mapped —")), *SlotSource.choices]
         mapping = self.instance.slot_map or {}
         for slot in self.instance.slots or []:
             self.fields[f"slot__{slot}"] = forms.ChoiceField(
-                label=f"{slot} filled with",
+                label=gettext("%(slot)s filled with") % {"slot": slot},
                 choices=choices,
                 required=False,
                 initial=mapping.get(slot, ""),
@@ -318,10 +402,10 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         slots = [f"slot__{slot}" for slot in (obj.slots if obj else []) or []]
         return ("purpose", *slots, *self.readonly_fields)
 
-    @admin.display(description="slots")
+    @admin.display(description=_("slots"))
     def slots_display(self, obj: MessageTemplate) -> str:
         return ", ".join(obj.slots or []) or "-"
 
-    @admin.display(description="ready to send", boolean=True)
+    @admin.display(description=_("ready to send"), boolean=True)
     def ready(self, obj: MessageTemplate) -> bool:
         return obj.status == "APPROVED" and bool(obj.purpose) and not obj.unmapped_slots()

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .photos import photo_upload_to, photo_validate
 
 
 class Category(models.Model):
@@ -77,6 +80,16 @@ class Product(models.Model):
     currency = models.CharField(max_length=3, default=settings.DEFAULT_CURRENCY)
     stock = models.IntegerField(default=0)
     image_url = models.URLField(max_length=500, blank=True)
+    # An uploaded photo wins over image_url (see inventory.photos.product_image_link).
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=photo_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[photo_validate],
+        help_text=_("JPEG or PNG. Sent to customers instead of the image URL when both are set."),
+    )
+    photo_thumbnail = models.ImageField(max_length=255, blank=True, editable=False)
     active = models.BooleanField(default=True)
     shopify_product_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     shopify_variant_id = models.BigIntegerField(null=True, blank=True, unique=True)

@@ -24,3 +24,12 @@ class InvalidTransition(OrderError):
 
 class OptionUnavailable(OrderError):
     """A shipping or payment option that is inactive or unknown was chosen."""
+
+
+class AddressLocked(OrderError):
+    """The order has left the shop (or ended): its delivery address can no longer change."""
+
+    def __init__(self, order_number: str, status: str) -> None:
+        self.order_number = order_number
+        self.status = status
+        super().__init__(f"Order {order_number} is {status}: its address can no longer change.")

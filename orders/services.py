@@ -354,3 +354,39 @@ def cart_claim_reminder(*, cart_id: int) -> bool:
         )
         == 1
     )
+
+
+# --- Staff corrections --------------------------------------------------------------------
+# Once the parcel has left (or the order ended), a new address would change nothing.
+ADDRESS_LOCKED_STATUSES = frozenset(
+    {OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}
+)
+
+
+@transaction.atomic
+def order_correct_address(*, order: Order, address: str, note: str, actor: str) -> Order:
+    """Correct the delivery address of an order that has not shipped yet, and record the
+    old address and the reason in its timeline (an OrderEvent with no status change).
+    Money, items and options never change. The shared location pin is dropped: it
+    belonged to the old address. Raises AddressLocked once shipped, cancelled or done."""
+    from .exceptions import AddressLocked
+
+    address, note = address.strip(), note.strip()
+    if not address or not note:
+        raise ValueError("both the new address and a note are required")
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status in ADDRESS_LOCKED_STATUSES:
+        raise AddressLocked(locked.order_number, locked.status)
+    old = locked.address
+    locked.address = address
+    locked.latitude = locked.longitude = None
+    locked.save(update_fields=["address", "latitude", "longitude", "updated_at"])
+    OrderEvent.objects.create(
+        order=locked,
+        from_status=locked.status,
+        to_status="",
+        actor=actor[:120],
+        note=f"Address corrected (was: {old[:120]}). {note}"[:300],
+    )
+    order.address, order.latitude, order.longitude = address, None, None
+    return locked

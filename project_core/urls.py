@@ -4,6 +4,7 @@ from django.urls import include, path
 from bootstrap.dashboard import dashboard_urls
 
 from . import health, metrics
+from .media import media_urls
 
 admin.site.site_header = "Shop administration"
 admin.site.site_title = "Shop admin"
@@ -16,4 +17,5 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
+    *media_urls(),  # product photos, only when MEDIA_SERVE is on (dev); else the web server
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from brandkit.specs import specs_display
+from inventory.photos import product_image_link
 from inventory.selectors import product_get
 from message_bus.dto import Button, ReplyButtons
 from orders.calculations import format_money
@@ -66,7 +67,7 @@ class ProductDetailState(State):
         return StateResult(
             messages=[
                 ReplyButtons(
-                    header_image_url=product.image_url,
+                    header_image_url=product_image_link(product=product),
                     body="\n".join(line for line in lines if line),
                     buttons=buttons,
                 )

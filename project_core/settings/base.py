@@ -343,6 +343,40 @@ WA_REQUEST_TIMEOUT = env_float("WA_REQUEST_TIMEOUT", 10.0)
 # mid-send) another drain may send it again. Must exceed WA_REQUEST_TIMEOUT.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 30)
 MEDIA_BASE_URL = env_str("MEDIA_BASE_URL")
+# --- Uploaded media (product photos) -------------------------------------------------------
+# Meta fetches a product card's image from a public URL: uploads are served under
+# MEDIA_BASE_URL (the web server in front of MEDIA_ROOT, or the storage's own public URL).
+# Without it uploads are stored but the bot sends the product's image_url (if any) instead.
+MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
+MEDIA_URL = MEDIA_BASE_URL.rstrip("/") + "/" if MEDIA_BASE_URL else "/media/"
+# Dotted path of the storage class for uploads: Django's FileSystemStorage (MEDIA_ROOT) by
+# default; "storages.backends.s3.S3Storage" for S3-compatible storage (django-storages;
+# needs boto3, which reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself). Objects are
+# public and unsigned, and their URLs are MEDIA_BASE_URL + name when it is set (a CDN or the
+# bucket's public address).
+MEDIA_STORAGE_BACKEND = env_str(
+    "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+_MEDIA_STORAGE_OPTIONS: dict[str, object] = {}
+if MEDIA_STORAGE_BACKEND.startswith("storages.backends.s3"):
+    _MEDIA_STORAGE_OPTIONS = {
+        "bucket_name": env_str("MEDIA_S3_BUCKET"),
+        "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("MEDIA_S3_REGION") or None,
+        "custom_domain": MEDIA_BASE_URL.split("://", 1)[-1].rstrip("/") or None,
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": env_str("MEDIA_S3_ACL", "public-read") or None,
+    }
+STORAGES = {
+    "default": {"BACKEND": MEDIA_STORAGE_BACKEND, "OPTIONS": _MEDIA_STORAGE_OPTIONS},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Uploads larger than this are refused (Meta's own limit for images is 5 MB).
+PRODUCT_PHOTO_MAX_BYTES = env_int("PRODUCT_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# Django serves MEDIA_ROOT under MEDIA_URL's path itself (development; in production the web
+# server or the storage does). Default: on in dev, off elsewhere.
+MEDIA_SERVE = env_bool("MEDIA_SERVE", False)
 
 # --- AI: LLM providers and embeddings ----------------------------------------------------
 LLM_PROVIDER = env_str("LLM_PROVIDER", "openai").lower()

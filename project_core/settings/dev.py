@@ -18,3 +18,5 @@ REST_FRAMEWORK = {
     ],
 }
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
+# Uploaded product photos served by runserver (production: the web server or the storage).
+MEDIA_SERVE = env_bool("MEDIA_SERVE", True)

@@ -116,6 +116,15 @@ SCHEDULES: tuple[Schedule, ...] = (
         expire_seconds=14 * 60,
     ),
     Schedule(
+        name="Reconcile card payments",
+        task="payments.reconcile",
+        description="Checkout sessions of card payments pending longer than "
+        "PAYMENTS_RECONCILE_AFTER_MINUTES are fetched from Stripe, so a missed webhook still "
+        "completes the payment; refunds never sent are sent. Nothing to do without Stripe.",
+        every_seconds=5 * 60,
+        expire_seconds=4 * 60,
+    ),
+    Schedule(
         name="Shopify catalog sync",
         task="connectors.shopify_admin.sync_products",
         description="Incremental product sync from the Shopify Admin API.",

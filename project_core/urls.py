@@ -13,6 +13,7 @@ urlpatterns = [
     *dashboard_urls(),  # /admin/dashboard/, before the admin catches every admin/ URL
     path("admin/", admin.site.urls),
     path("hook/", include("wa_gateway.urls")),
+    path("payments/", include("payments.urls")),  # POST payments/stripe/webhook/
     path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -2,19 +2,32 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intent_classifier.types import IntentName
 from inventory.exceptions import OutOfStock
 from inventory.selectors import product_get
-from message_bus.dto import Button, ListMessage, LocationRequest, ReplyButtons, Row, Section, Text
+from message_bus.dto import (
+    Button,
+    CtaUrl,
+    ListMessage,
+    LocationRequest,
+    ReplyButtons,
+    Row,
+    Section,
+    Text,
+)
 from orders.calculations import format_money
 from orders.exceptions import EmptyCart, OptionUnavailable
-from orders.models import ShippingOption
-from orders.selectors import cart_items, cart_totals, shipping_option_list
+from orders.models import Order, ShippingOption
+from orders.selectors import cart_items, cart_totals, order_get, shipping_option_list
 from orders.services import Address, order_place
-from payments.models import PaymentOption
+from payments.exceptions import PaymentNotPayable
+from payments.models import PaymentKind, PaymentOption
+from payments.providers import PaymentProviderError
 from payments.selectors import payment_for_order, payment_option_list
+from payments.services import payment_checkout_link
 
 from ..state_router import register
 from .base import DECLINE, State, StateResult, TurnContext
@@ -72,6 +85,9 @@ class CheckoutState(State):
     def handle(self, ctx: TurnContext) -> StateResult:
         flow = ctx.data.setdefault("checkout", {})
         action, _sep, value = ctx.payload.partition(":")
+        if action == "paylink":
+            # "New payment link" of an order placed earlier (its link lapsed or failed).
+            return self._payment_link_again(ctx, value)
         if action == "confirm" and not flow.get("key") and ctx.data.get("last_order"):
             # A second tap on Confirm: the order exists already, never place another.
             return StateResult(
@@ -348,6 +364,10 @@ class CheckoutState(State):
             )
         ctx.data.pop("checkout", None)
         ctx.data["last_order"] = order.order_number
+        if payment.kind == PaymentKind.PAYMENT_LINK:
+            card = self._card_payment(ctx, order, placed=True)
+            if card is not None:
+                return card
         payment_row = payment_for_order(order=order)
         instructions = payment.instructions(ctx.language)
         link = payment_row.link() if payment_row else ""
@@ -371,6 +391,108 @@ class CheckoutState(State):
                     buttons=(
                         Button(id=f"ord:{order.order_number}", title=_("Track order")),
                         Button(id="fb", title=_("Rate us")),
+                        _menu_button(),
+                    ),
+                )
+            ],
+            next_state="assistant",
+        )
+
+    # --- card payment through the payment provider (PAYMENT_PROVIDER) ---------------------
+    def _card_payment(self, ctx: TurnContext, order: Order, *, placed: bool) -> StateResult | None:
+        """The provider's checkout page as a "Pay now" button, then how to get a new link;
+        None without a provider (the option's static link applies, as before)."""
+        intro = (
+            [
+                _("Thank you! Your order %(number)s is placed.") % {"number": order.order_number},
+                _("Total: %(amount)s") % {"amount": format_money(order.total, order.currency)},
+            ]
+            if placed
+            else [
+                _("Order %(number)s, total %(amount)s.")
+                % {
+                    "number": order.order_number,
+                    "amount": format_money(order.total, order.currency),
+                }
+            ]
+        )
+        again = Button(id=f"checkout:paylink:{order.order_number}", title=_("New payment link"))
+        track = Button(id=f"ord:{order.order_number}", title=_("Track order"))
+        try:
+            payment = payment_checkout_link(order=order)
+        except PaymentProviderError:
+            return StateResult(
+                messages=[
+                    ReplyButtons(
+                        body="\n".join(
+                            [
+                                *intro,
+                                _(
+                                    "We could not create your card payment link just now. "
+                                    "Tap New payment link to try again."
+                                ),
+                            ]
+                        ),
+                        buttons=(again, track, _menu_button()),
+                    )
+                ],
+                next_state="assistant",
+            )
+        if payment is None:
+            return None
+        minutes = max(1, int((payment.expires_at - timezone.now()).total_seconds() // 60))
+        return StateResult(
+            messages=[
+                CtaUrl(
+                    body="\n".join(
+                        [
+                            *intro,
+                            _("Tap Pay now to pay by card on our secure payment page."),
+                            _("Payment reference: %(reference)s")
+                            % {"reference": payment.reference},
+                        ]
+                    ),
+                    display_text=_("Pay now"),
+                    url=payment.provider_url,
+                ),
+                ReplyButtons(
+                    body=_(
+                        "The link is valid for %(minutes)s minutes. We will confirm here "
+                        "as soon as the payment arrives. If the link expires, tap New "
+                        "payment link."
+                    )
+                    % {"minutes": minutes},
+                    buttons=(again, track, _menu_button()),
+                ),
+            ],
+            next_state="assistant",
+        )
+
+    def _payment_link_again(self, ctx: TurnContext, order_number: str) -> StateResult:
+        order = order_get(order_number=order_number, customer=ctx.customer)
+        if order is None or order.payment_option.kind != PaymentKind.PAYMENT_LINK:
+            return StateResult(
+                messages=[
+                    ReplyButtons(
+                        body=_("Sorry, I could not find that order."), buttons=(_menu_button(),)
+                    )
+                ],
+                next_state="assistant",
+            )
+        try:
+            result = self._card_payment(ctx, order, placed=False)
+        except PaymentNotPayable:
+            body = _("Order %(number)s has nothing left to pay.") % {"number": order.order_number}
+        else:
+            if result is not None:
+                return result
+            body = _("Card payment links are not available right now.")
+        return StateResult(
+            messages=[
+                ReplyButtons(
+                    body=body,
+                    buttons=(
+                        Button(id=f"ord:{order.order_number}", title=_("Track order")),
                         _menu_button(),
                     ),
                 )

@@ -318,6 +318,28 @@ MONEY_PLACES = Decimal("0.01")
 INBOUND_RATE_MAX_MESSAGES = env_int("INBOUND_RATE_MAX_MESSAGES", 20)
 INBOUND_RATE_WINDOW_SECONDS = env_int("INBOUND_RATE_WINDOW_SECONDS", 60)
 
+# --- Payments (docs/PAYMENTS.md) ---------------------------------------------------------
+# none: cash on delivery, bank transfer and static payment links as configured in admin;
+# stripe: "payment link" options send a Stripe Checkout Session confirmed by webhooks.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "none").lower()
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+# The endpoint's signing secret (whsec_…): without it every Stripe webhook is refused.
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# The SDK's API base; tests point it at a local fake Stripe.
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_REQUEST_TIMEOUT = env_float("STRIPE_REQUEST_TIMEOUT", 10.0)
+# The SDK retries failed requests this many times (with the same idempotency key).
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# Signed webhooks older than this many seconds are refused (replay protection).
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)
+# Where Stripe's hosted page sends the customer after paying / giving up.
+STRIPE_SUCCESS_URL = env_str("STRIPE_SUCCESS_URL")
+STRIPE_CANCEL_URL = env_str("STRIPE_CANCEL_URL")
+# A Checkout Session expires after this many minutes (Stripe allows 30 to 1440).
+STRIPE_SESSION_EXPIRY_MINUTES = env_int("STRIPE_SESSION_EXPIRY_MINUTES", 60)
+# The reconcile beat task fetches sessions of payments pending longer than this.
+PAYMENTS_RECONCILE_AFTER_MINUTES = env_int("PAYMENTS_RECONCILE_AFTER_MINUTES", 15)
+
 # --- WhatsApp Cloud API ------------------------------------------------------------------
 WA_VERIFY_TOKEN = env_str("WA_VERIFY_TOKEN")
 WA_APP_SECRET = env_str("WA_APP_SECRET")

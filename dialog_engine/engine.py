@@ -1,17 +1,21 @@
 """ChatEngine: one inbound message in, the customer's reply out.
 
 Runs inside `wa_gateway.tasks.process_inbound`'s transaction, which holds the Chat row
-lock. Order of concerns for each message: record it; opt-out/opt-in; human handoff
-(silence); the inbound rate limit (one "slow down", then silence); session expiry;
-routing (pressed id → its state, unsupported media → polite reply, free text → the
-collecting state or the intent); the state's turn (in the customer's language); persist
-state and context, then the customer's language; send the reply after commit.
+lock. A voice note is first transcribed when that is configured (`voice.py`) and then read
+as typed. Order of concerns for each message: record it; silent kinds (a reaction, a
+deleted message, a system notice; a number change moves the customer); opt-out/opt-in;
+human handoff (silence); the inbound rate limit (one "slow down", then silence); session
+expiry; routing (pressed id → its state; the greeting, a catalog cart or a referred
+product → its state, the step in progress kept; unsupported media → polite reply; free
+text, a caption or an edit's new text → the collecting state or the intent); the state's
+turn (in the customer's language); persist state and context, then the customer's
+language; send the reply after commit.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,19 +34,35 @@ from message_bus.dto import OutboundMessage, ReplyButtons, Text
 from message_bus.services import outbound_send
 from site_config.selectors import site_config_get
 from users.models import Customer
-from users.services import customer_opt_in, customer_opt_out, customer_set_language
+from users.services import (
+    customer_change_number,
+    customer_opt_in,
+    customer_opt_out,
+    customer_set_language,
+)
 
 from . import state_router
 from .events import IncomingMessage
 from .language import language_detect
+from .reactions import reaction_feedback_record
 from .states.base import State, StateResult, TurnContext
 from .states.common import menu_buttons
+from .voice import VoiceUnreadable, voice_transcribe, voice_transcription_enabled
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_STATE = "assistant"
 MAX_CHAINED_STATES = 4
 TEXT_KINDS = frozenset({"text", "interactive", "button"})
+# Kinds whose text is read as if typed: a media caption, a transcribed voice note.
+READ_AS_TEXT = TEXT_KINDS | frozenset({"image", "video", "document", "audio"})
+# Kinds a person would not answer: a reaction (or its removal), a deleted message, a
+# system notice. Recorded in the conversation, never replied to, the step left as it is.
+SILENT_KINDS = frozenset({"reaction", "revoke", "system"})
+USER_CHANGED_NUMBER = "user_changed_number"
+# Kinds (and a product asked about) handled by one state without disturbing a step in
+# progress: the state answers and the step the customer was in goes on afterwards.
+_ASIDE_KINDS = {"request_welcome": "assistant", "order": "catalog_order"}
 # Commands a state collecting an answer still gets first ("yes", "no" are answers).
 _ANSWERS = frozenset({IntentName.AFFIRM, IntentName.DENY})
 
@@ -62,6 +82,7 @@ class ChatEngine:
         """Handle one inbound message; returns the messages queued for sending."""
         customer = Customer.objects.get(pk=event.customer_id)
         chat = chat_get_locked(customer_id=customer.pk)
+        event = _transcribed(event, customer)
         message_record_inbound(
             chat=chat,
             wamid=event.wamid,
@@ -82,6 +103,10 @@ class ChatEngine:
                 reply = _Reply(
                     [] if customer.opted_out else [_apology()], language, route=("error",)
                 )
+        if event.transcript and reply.messages:
+            with override(reply.language):
+                heard = _("I heard: “%(text)s”") % {"text": event.transcript}
+            reply.messages.insert(0, Text(body=heard))
         # One line per turn: what handled it (eval_dialog reads it; operators grep it).
         logger.info("turn routed", extra={"route": list(reply.route), "chat_id": chat.pk})
         # Written last, when the turn's work (an LLM call among it) is done: the customer
@@ -101,7 +126,25 @@ class ChatEngine:
     def _turn(
         self, event: IncomingMessage, customer: Customer, chat: Chat, language: str
     ) -> _Reply:
-        typed = event.kind in TEXT_KINDS and event.has_text and not event.is_reply
+        if event.kind in SILENT_KINDS:
+            if event.system_type == USER_CHANGED_NUMBER and event.new_wa_id:
+                moved = customer_change_number(customer=customer, new_wa_id=event.new_wa_id)
+                if not moved:
+                    logger.warning(
+                        "customer %s changed number, but the new id is taken or invalid; "
+                        "left for staff",
+                        customer.pk,
+                    )
+            if event.kind == "reaction":
+                reaction_feedback_record(
+                    chat=chat,
+                    customer=customer,
+                    emoji=event.text,
+                    reacted_wamid=event.refers_to,
+                    language=language,
+                )
+            return _Reply([], language, route=(event.system_type or event.kind,))
+        typed = event.kind in READ_AS_TEXT and event.has_text and not event.is_reply
         command = command_match(event.text) if typed else None
         said = command[0] if command else None
         if said == IntentName.OPT_OUT:
@@ -180,6 +223,18 @@ class ChatEngine:
             if state is not None and state.accepts_location:
                 return self._run(state, ctx, current)
             return self._run(_Fallback(), ctx, current)
+        aside = _ASIDE_KINDS.get(event.kind) or ("product_detail" if event.referred_sku else "")
+        if aside:
+            state = state_router.state_get(aside)
+            if state is not None:
+                ctx.payload = event.referred_sku if aside == "product_detail" else ""
+                messages, next_state, route = self._run(state, ctx, current)
+                collector = state_router.state_get(current)
+                if collector is not None and collector.accepts_text:
+                    next_state = current  # mid-step: the step goes on afterwards
+                return messages, next_state, route
+        if event.kind == "audio" and not event.has_text and voice_transcription_enabled():
+            return self._run(_VoiceUnreadable(), ctx, current)
         understanding = ctx.understanding
         if understanding is None:
             return self._run(_Unsupported(), ctx, current)
@@ -296,6 +351,39 @@ class _Unsupported(State):
                 )
             ]
         )
+
+
+class _VoiceUnreadable(State):
+    name = "_voice_unreadable"
+
+    def handle(self, ctx: TurnContext) -> StateResult:
+        return StateResult(
+            messages=[
+                ReplyButtons(
+                    body=_(
+                        "Sorry, I could not make out your voice note. "
+                        "Please try again or type your question."
+                    ),
+                    buttons=tuple(menu_buttons()),
+                )
+            ]
+        )
+
+
+def _transcribed(event: IncomingMessage, customer: Customer) -> IncomingMessage:
+    """A voice note with its transcript as its text, when transcription is on; any other
+    message unchanged. A failed transcription leaves the text empty (the turn says so)."""
+    if event.kind != "audio" or not event.media_id or event.has_text or customer.opted_out:
+        return event
+    if not voice_transcription_enabled():
+        return event
+    try:
+        text = voice_transcribe(
+            media_id=event.media_id, mime_type=event.mime_type, language=customer.language
+        )
+    except VoiceUnreadable:
+        return event
+    return replace(event, text=text, transcript=text)
 
 
 class _Fallback(State):

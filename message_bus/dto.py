@@ -34,6 +34,11 @@ TEMPLATE_NAME_MAX = 512
 TEMPLATE_TEXT_PARAM_MAX = 1024  # a body parameter can never exceed the body itself
 TEMPLATE_BUTTON_SUFFIX_MAX = 2000  # the button's whole URL is at most 2000 characters
 TEMPLATE_BUTTONS_MAX = 10
+# Single- and multi-product messages (the WhatsApp catalog, WA_CATALOG_ID).
+PRODUCT_LIST_ITEMS_MAX = 30
+PRODUCT_LIST_SECTIONS_MAX = 10
+PRODUCT_SECTION_TITLE_MAX = 24
+RETAILER_ID_MAX = 100
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
@@ -206,6 +211,56 @@ class CtaUrl:
         return "\n".join(lines)
 
 
+# --- Catalog messages: products of the WhatsApp catalog (retailer id = our SKU) ---------
+@dataclass(frozen=True)
+class ProductCard:
+    """One catalog product, shown by WhatsApp from the catalog (image, price, "View")."""
+
+    catalog_id: str
+    retailer_id: str
+    body: str = ""
+    footer: str = ""
+
+    kind = "product"
+
+    def render(self) -> str:
+        lines = [self.body] if self.body else []
+        lines.append(f"[product {self.retailer_id}]")
+        if self.footer:
+            lines.append(self.footer)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ProductSection:
+    title: str
+    retailer_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProductList:
+    """Several catalog products in titled sections (at most 30 products, 10 sections); a
+    text header and a body are required."""
+
+    catalog_id: str
+    header_text: str
+    body: str
+    sections: tuple[ProductSection, ...]
+    footer: str = ""
+
+    kind = "product_list"
+
+    def render(self) -> str:
+        lines = [self.header_text, self.body]
+        for section in self.sections:
+            if section.title:
+                lines.append(f"— {section.title}")
+            lines.extend(f"  [product {retailer_id}]" for retailer_id in section.retailer_ids)
+        if self.footer:
+            lines.append(self.footer)
+        return "\n".join(lines)
+
+
 # --- Template messages: the only messages Meta accepts outside the 24-hour window --------
 @dataclass(frozen=True)
 class TextParam:
@@ -267,7 +322,85 @@ class Template:
         return f"[template {self.name}/{self.language}] {values}"
 
 
-OutboundMessage = Text | ReplyButtons | ListMessage | Image | LocationRequest | CtaUrl | Template
+OutboundMessage = (
+    Text
+    | ReplyButtons
+    | ListMessage
+    | Image
+    | LocationRequest
+    | CtaUrl
+    | Template
+    | ProductCard
+    | ProductList
+)
+
+
+def _catalog_ids(catalog_id: str, retailer_ids: list[str]) -> tuple[str, list[str]]:
+    catalog = catalog_id.strip()
+    if not catalog or any(c.isspace() for c in catalog):
+        raise InvalidOutbound("a product message needs the catalog id")
+    cleaned = []
+    for retailer_id in retailer_ids:
+        value = retailer_id.strip()
+        if not value or len(value) > RETAILER_ID_MAX:
+            raise InvalidOutbound(f"not a product retailer id: {retailer_id!r}")
+        cleaned.append(value)
+    return catalog, cleaned
+
+
+def _normalise_product(message: ProductCard) -> list[OutboundMessage]:
+    catalog, (retailer_id,) = _catalog_ids(message.catalog_id, [message.retailer_id])
+    body_parts = split_text(message.body, INTERACTIVE_BODY_MAX)
+    return [
+        *[Text(body=part) for part in body_parts[:-1]],
+        ProductCard(
+            catalog_id=catalog,
+            retailer_id=retailer_id,
+            body=body_parts[-1] if body_parts else "",
+            footer=shorten(message.footer, FOOTER_MAX),
+        ),
+    ]
+
+
+def _normalise_product_list(message: ProductList) -> list[OutboundMessage]:
+    """At most 30 products in at most 10 sections (the first ones, in order; a product
+    listed twice is kept once); every section titled once there are several."""
+    seen: set[str] = set()
+    sections: list[ProductSection] = []
+    for section in message.sections:
+        if len(sections) == PRODUCT_LIST_SECTIONS_MAX or len(seen) == PRODUCT_LIST_ITEMS_MAX:
+            break
+        _catalog, ids = _catalog_ids(message.catalog_id, list(section.retailer_ids))
+        kept = []
+        for retailer_id in ids:
+            if retailer_id not in seen and len(seen) < PRODUCT_LIST_ITEMS_MAX:
+                seen.add(retailer_id)
+                kept.append(retailer_id)
+        if kept:
+            sections.append(
+                ProductSection(
+                    title=shorten(section.title, PRODUCT_SECTION_TITLE_MAX),
+                    retailer_ids=tuple(kept),
+                )
+            )
+    if not sections:
+        raise InvalidOutbound("a product list without products")
+    if len(sections) > 1:
+        sections = [replace(s, title=s.title or "…") for s in sections]
+    header = shorten(message.header_text, HEADER_TEXT_MAX)
+    if not header:
+        raise InvalidOutbound("a product list needs a header")
+    body_parts = split_text(message.body, INTERACTIVE_BODY_MAX) or [" "]
+    return [
+        *[Text(body=part) for part in body_parts[:-1]],
+        ProductList(
+            catalog_id=message.catalog_id.strip(),
+            header_text=header,
+            body=body_parts[-1],
+            sections=tuple(sections),
+            footer=shorten(message.footer, FOOTER_MAX),
+        ),
+    ]
 
 
 def _normalise_cta(message: CtaUrl) -> list[OutboundMessage]:
@@ -436,6 +569,10 @@ def normalise(message: OutboundMessage, *, more_body: str = "…") -> list[Outbo
         return _normalise_cta(message)
     if isinstance(message, Template):
         return [_normalise_template(message)]
+    if isinstance(message, ProductCard):
+        return _normalise_product(message)
+    if isinstance(message, ProductList):
+        return _normalise_product_list(message)
     raise TypeError(f"not an outbound message: {message!r}")
 
 
@@ -462,7 +599,35 @@ def to_graph(message: OutboundMessage) -> dict[str, Any]:
     if isinstance(message, Template):
         return {"type": "template", "template": _template_graph(message)}
     interactive: dict[str, Any]
-    if isinstance(message, CtaUrl):
+    if isinstance(message, ProductCard):
+        interactive = {
+            "type": "product",
+            "action": {
+                "catalog_id": message.catalog_id,
+                "product_retailer_id": message.retailer_id,
+            },
+        }
+        if message.body:
+            interactive["body"] = {"text": message.body}
+    elif isinstance(message, ProductList):
+        interactive = {
+            "type": "product_list",
+            "header": {"type": "text", "text": message.header_text},
+            "body": {"text": message.body},
+            "action": {
+                "catalog_id": message.catalog_id,
+                "sections": [
+                    {
+                        **({"title": s.title} if s.title else {}),
+                        "product_items": [
+                            {"product_retailer_id": retailer_id} for retailer_id in s.retailer_ids
+                        ],
+                    }
+                    for s in message.sections
+                ],
+            },
+        }
+    elif isinstance(message, CtaUrl):
         interactive = {
             "type": "cta_url",
             "body": {"text": message.body},

@@ -12,7 +12,15 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from . import calculations
-from .models import Cart, CartItem, Order, OrderEvent, OrderStatus, ShippingOption
+from .models import (
+    Cart,
+    CartItem,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    OrderUpdate,
+    ShippingOption,
+)
 
 if TYPE_CHECKING:
     from users.models import Customer
@@ -204,3 +212,15 @@ def order_funnel_counts(*, starts: Sequence[datetime], until: datetime) -> list[
         )
         for key in per_period
     ]
+
+
+def order_update_for_message(*, wamid: str, customer: Customer) -> OrderUpdate | None:
+    """The order update that went out to `customer` as the outbound message `wamid` (what
+    a reaction or a reply refers to), or None when that message was not an order update."""
+    if not wamid:
+        return None
+    return (
+        OrderUpdate.objects.select_related("order")
+        .filter(message__wamid=wamid, order__customer=customer)
+        .first()
+    )

@@ -118,3 +118,28 @@ def customer_marketing_consent_set(*, customer: Customer, consent: bool) -> Cust
         customer.marketing_opt_out_at = now
     customer.save(update_fields=["marketing_consent_at", "marketing_opt_out_at", "updated_at"])
     return customer
+
+
+def customer_change_number(*, customer: Customer, new_wa_id: str) -> bool:
+    """The customer changed their WhatsApp number (Meta's `user_changed_number` notice):
+    the same customer row, with its chat, carts and orders, now answers to `new_wa_id`.
+    True when moved (or already there). False, changing nothing, when the new id is not a
+    WhatsApp id or already belongs to another customer (they wrote from the new number
+    before the notice was handled): two histories are never merged automatically."""
+    new_wa_id = new_wa_id.strip()
+    if not new_wa_id.isdigit() or len(new_wa_id) > Customer._meta.get_field("wa_id").max_length:
+        return False
+    if customer.wa_id == new_wa_id:
+        return True
+    if Customer.objects.filter(wa_id=new_wa_id).exclude(pk=customer.pk).exists():
+        return False
+    try:
+        with transaction.atomic():
+            moved = Customer.objects.filter(pk=customer.pk).update(
+                wa_id=new_wa_id, phone=new_wa_id, updated_at=timezone.now()
+            )
+    except IntegrityError:  # the new id was taken a moment ago
+        return False
+    if moved:
+        customer.wa_id = customer.phone = new_wa_id
+    return bool(moved)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -15,6 +17,7 @@ from .errors import (
     RETRYABLE_CODES,
     GraphAPIError,
     InvalidMessage,
+    MediaTooLarge,
     OutsideServiceWindow,
     TokenExpired,
 )
@@ -72,6 +75,18 @@ def message_request_body(
         # was lost (the worker died mid-request) is still recognised as sent.
         body["biz_opaque_callback_data"] = callback_data[:CALLBACK_DATA_MAX]
     return body
+
+
+# Inbound media is read in chunks of this size, so the cap is enforced while reading.
+_MEDIA_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class DownloadedMedia:
+    """An inbound media file, held in memory only for as long as the caller needs it."""
+
+    content: bytes
+    mime_type: str
 
 
 class GraphClient:
@@ -140,6 +155,58 @@ class GraphClient:
         if typing:
             body["typing_indicator"] = {"type": "text"}
         self._post(body)
+
+    def media_download(self, *, media_id: str, max_bytes: int | None = None) -> DownloadedMedia:
+        """An inbound media file (a voice note): `GET /{media-id}` for its short-lived URL,
+        then that URL with the bearer token, as Meta documents. At most `max_bytes`
+        (default WA_MEDIA_MAX_BYTES): a larger file is refused by its announced size, or
+        while reading, with MediaTooLarge. The token is sent only to an https URL or to our
+        own Graph origin (a local fake in tests); nothing is written to disk."""
+        limit = settings.WA_MEDIA_MAX_BYTES if max_bytes is None else max_bytes
+        if not media_id or "/" in media_id or media_id in {".", ".."}:
+            raise InvalidMessage(title="not a media id")
+        meta = self._request("GET", f"{self.base_url}/{self.api_version}/{media_id}")
+        url = meta.get("url")
+        if not isinstance(url, str) or not self._media_url_allowed(url):
+            raise GraphAPIError(code=None, title="media without a usable download URL")
+        announced = meta.get("file_size")
+        announced_size = int(announced) if str(announced).isdigit() else None
+        if announced_size is not None and announced_size > limit:
+            raise MediaTooLarge(title=f"media of {announced} bytes, more than {limit}")
+        try:
+            response = self.session.get(
+                url, timeout=self.timeout, allow_redirects=False, stream=True
+            )
+        except requests.RequestException as exc:
+            raise GraphAPIError(
+                code=None, title=f"network error: {exc.__class__.__name__}", retryable=True
+            ) from exc
+        with response:
+            if response.status_code >= 300:
+                raise self._error(response)
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > limit:
+                raise MediaTooLarge(title=f"media of {length} bytes, more than {limit}")
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                for chunk in response.iter_content(_MEDIA_CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise MediaTooLarge(title=f"media over {limit} bytes")
+                    chunks.append(chunk)
+            except requests.RequestException as exc:
+                raise GraphAPIError(
+                    code=None, title=f"network error: {exc.__class__.__name__}", retryable=True
+                ) from exc
+        mime_type = str(meta.get("mime_type") or response.headers.get("Content-Type") or "")
+        return DownloadedMedia(content=b"".join(chunks), mime_type=mime_type)
+
+    def _media_url_allowed(self, url: str) -> bool:
+        parts, ours = urlsplit(url), urlsplit(self.base_url)
+        if parts.scheme == "https" and parts.netloc:
+            return True
+        return (parts.scheme, parts.netloc) == (ours.scheme, ours.netloc)
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._request("POST", self.messages_url, json=body)

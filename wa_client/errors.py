@@ -38,3 +38,10 @@ class InvalidMessage(GraphAPIError):
 
     def __init__(self, *, code: int | None = None, title: str) -> None:
         super().__init__(code=code, title=title, retryable=False)
+
+
+class MediaTooLarge(GraphAPIError):
+    """Inbound media bigger than WA_MEDIA_MAX_BYTES: refused before (or while) reading it."""
+
+    def __init__(self, *, title: str) -> None:
+        super().__init__(code=None, title=title, retryable=False)

@@ -1,6 +1,10 @@
 """A WhatsApp customer in the console: each line becomes a real signed Graph webhook
 posted through the same view and pipeline as production; replies are read back from the
-outbound message log and rendered with numbered buttons and rows."""
+outbound message log and rendered with numbered buttons and rows.
+
+One line is the shop's, not the customer's: `/ship CARRIER TRACKING [https://link]` ships
+the customer's latest order as staff do in admin (`order_ship_with_tracking`), and shows
+the shipping update the customer receives."""
 
 from __future__ import annotations
 
@@ -17,7 +21,11 @@ from django.test import Client
 from django.urls import reverse
 
 from conversation_log.models import Chat, Direction, Message
+from orders.selectors import order_list
+from orders.updates import order_ship_with_tracking
+from users.selectors import customer_get
 
+_SHIP = re.compile(r"^/ship\s+(\S+)\s+(\S+)(?:\s+(https://\S+))?\s*$")
 _LOCATION = re.compile(r"^/loc\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(.*)$")
 _MEDIA = {
     "/voice": "audio",
@@ -47,6 +55,14 @@ def render_body(body: dict[str, Any], start: int = 1) -> Rendered:
     kind = body.get("type")
     if kind == "text":
         return Rendered(body["text"]["body"])
+    if kind == "template":
+        template = body["template"]
+        values = [
+            parameter.get("text") or parameter.get(parameter["type"], {}).get("fallback_value", "")
+            for component in template.get("components", [])
+            for parameter in component.get("parameters", [])
+        ]
+        return Rendered(f"[template {template['name']}] " + " · ".join(values))
     if kind == "image":
         image = body["image"]
         return Rendered(
@@ -84,6 +100,19 @@ def render_body(body: dict[str, Any], start: int = 1) -> Rendered:
                 options.append(Option("list", row["id"], row["title"]))
                 description = f" · {row['description']}" if row.get("description") else ""
                 lines.append(f"  ({number}) {row['title']}{description}")
+    elif interactive.get("type") == "cta_url":
+        parameters = interactive["action"]["parameters"]
+        lines.append(f"  [{parameters['display_text']}] {parameters['url']}")
+    elif interactive.get("type") == "product":
+        lines.append(f"  [catalog product {interactive['action']['product_retailer_id']}]")
+    elif interactive.get("type") == "product_list":
+        for section in interactive["action"]["sections"]:
+            if section.get("title"):
+                lines.append(f"  — {section['title']}")
+            lines.extend(
+                f"  [catalog product {item['product_retailer_id']}]"
+                for item in section["product_items"]
+            )
     elif interactive.get("type") == "location_request_message":
         lines.append("  (share a location: /loc LAT,LON [name])")
     footer = interactive.get("footer", {}).get("text")
@@ -170,8 +199,35 @@ class ConsoleCustomer:
             ],
         }
 
+    @staticmethod
+    def is_staff_line(line: str) -> bool:
+        return bool(_SHIP.match(line.strip()))
+
+    def staff_ship(self, line: str) -> list[Rendered]:
+        """`/ship CARRIER TRACKING [URL]`: ship this customer's latest order as staff do in
+        admin; the replies are the updates the customer receives."""
+        match = _SHIP.match(line.strip())
+        if match is None:
+            raise ValueError("usage: /ship CARRIER TRACKING [https://tracking-link]")
+        customer = customer_get(wa_id=self.phone)
+        orders = order_list(customer=customer, limit=1) if customer else []
+        if not orders:
+            raise ValueError("this customer has no order to ship")
+        carrier, tracking_number, tracking_url = match.groups()
+        order_ship_with_tracking(
+            order=orders[0],
+            carrier=carrier,
+            tracking_number=tracking_number,
+            tracking_url=tracking_url or "",
+            actor="staff (console)",
+        )
+        return self.replies()
+
     def say(self, line: str) -> list[Rendered]:
         from wa_gateway.signatures import signature_header
+
+        if self.is_staff_line(line):
+            return self.staff_ship(line)
 
         body = json.dumps(self.webhook_for(self.message_for(line))).encode()
         headers = {}

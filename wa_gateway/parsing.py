@@ -293,10 +293,42 @@ def _template_status(parsed: ParsedWebhook, *, raw_entry: dict[str, Any], value:
     )
 
 
+# Media whose caption is what the customer wrote with it.
+MEDIA_KINDS = frozenset({"image", "audio", "video", "document", "sticker"})
+
+
 def message_content(raw: dict[str, Any]) -> dict[str, Any]:
-    """The parts of a message the dialog needs: text, pressed reply, location, media."""
-    kind = raw.get("type", "")
-    content: dict[str, Any] = {"text": "", "reply_id": "", "reply_title": "", "media_id": ""}
+    """The parts of a message the dialog needs: text, pressed reply, location, media, and
+    for the richer kinds what they mean (see `dialog_engine.events.IncomingMessage`).
+
+    An edited message (`type: edit`) reads as the message it now is (its `kind` is the new
+    message's type, `edited` is set); a deleted one (`revoke`) carries the deleted id."""
+    kind = str(raw.get("type", ""))
+    content: dict[str, Any] = {
+        "kind": kind,
+        "text": "",
+        "reply_id": "",
+        "reply_title": "",
+        "media_id": "",
+        "mime_type": "",
+        "voice": False,
+        "edited": False,
+        "refers_to": "",
+        "referred_sku": "",
+        "order_items": [],
+        "system_type": "",
+        "new_wa_id": "",
+    }
+    if kind == "edit":
+        edit = raw.get("edit") or {}
+        new = edit.get("message") or {}
+        if isinstance(new, dict) and new.get("type"):
+            content.update(message_content(new))
+            content["edited"] = True
+        content["refers_to"] = str(edit.get("original_message_id", ""))
+        return content
+    referred = (raw.get("context") or {}).get("referred_product") or {}
+    content["referred_sku"] = str(referred.get("product_retailer_id", "")).strip()
     if kind == "text":
         content["text"] = str((raw.get("text") or {}).get("body", ""))
     elif kind == "interactive":
@@ -319,12 +351,40 @@ def message_content(raw: dict[str, Any]) -> dict[str, Any]:
             }
         except (KeyError, InvalidOperation):
             content["location"] = None
-    elif kind in {"image", "audio", "video", "document", "sticker"}:
+    elif kind in MEDIA_KINDS:
         media = raw.get(kind) or {}
         content["media_id"] = str(media.get("id", ""))
         content["text"] = str(media.get("caption", ""))
+        content["mime_type"] = str(media.get("mime_type", ""))
+        content["voice"] = kind == "audio" and media.get("voice") is True
     elif kind == "reaction":
-        content["text"] = str((raw.get("reaction") or {}).get("emoji", ""))
+        reaction = raw.get("reaction") or {}
+        content["text"] = str(reaction.get("emoji", ""))
+        content["refers_to"] = str(reaction.get("message_id", ""))
+    elif kind == "revoke":
+        content["refers_to"] = str((raw.get("revoke") or {}).get("original_message_id", ""))
     elif kind == "order":
-        content["text"] = str((raw.get("order") or {}).get("text", ""))
+        order = raw.get("order") or {}
+        content["text"] = str(order.get("text", ""))
+        content["order_items"] = [
+            (str(item["product_retailer_id"]).strip(), _quantity(item.get("quantity", 1)))
+            for item in order.get("product_items") or []
+            if isinstance(item, dict) and item.get("product_retailer_id")
+        ]
+    elif kind == "system":
+        system = raw.get("system") or {}
+        content["system_type"] = str(system.get("type", ""))
+        # Not its body: Meta's English sentence is not the customer's words (nor language).
+        content["new_wa_id"] = str(system.get("wa_id", ""))
     return content
+
+
+def _quantity(value: Any) -> int:
+    """A validated quantity (an integer, or a string of digits); anything else is 0, which
+    the cart reports as a line it could not add."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return int(text) if text.isdigit() else 0

@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    StrictBool,
     StrictInt,
     StrictStr,
 )
@@ -108,21 +109,67 @@ class Location(_Meta):
 class Media(_Meta):
     id: StrictStr = ""
     caption: StrictStr = ""
+    mime_type: StrictStr = ""
+    # An audio message recorded in WhatsApp (a voice note) rather than a shared file.
+    voice: StrictBool | None = None
 
 
 class Reaction(_Meta):
+    # The reacted-to message; an empty emoji is the reaction's removal.
+    message_id: StrictStr = ""
     emoji: StrictStr = ""
 
 
+def _quantity(value: Any) -> Any:
+    """Meta's examples show the quantity both as a number and as a string of digits."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return int(value)
+    return value
+
+
+# A catalog cart line names a Product.sku (64 characters). A quantity the cart cannot hold
+# is stored and reported to the customer by the cart service, not refused here.
+RETAILER_ID_MAX = 64
+
+
+class ProductItem(_Meta):
+    product_retailer_id: Annotated[StrictStr, Field(min_length=1), _at_most(RETAILER_ID_MAX)]
+    quantity: Annotated[StrictInt, BeforeValidator(_quantity), Field(ge=0, lt=_INT32)] = 1
+    # Read for display only: the shop's own price is what the cart charges.
+    item_price: Annotated[float, AllowInfNan(False)] | StrictStr | None = None
+    currency: StrictStr = ""
+
+
 class Order(_Meta):
+    catalog_id: PhoneId = ""
     text: StrictStr = ""
+    product_items: list[ProductItem] = []
 
 
-class Message(_Meta):
-    id: Wamid
-    from_: WaId = Field(alias="from")
+class System(_Meta):
+    """A system notice; `user_changed_number` names the customer's new WhatsApp id."""
+
+    type: StrictStr = ""
+    body: StrictStr = ""
+    wa_id: Annotated[PhoneId, _at_most(WA_ID_MAX)] = ""
+
+
+class ReferredProduct(_Meta):
+    catalog_id: PhoneId = ""
+    product_retailer_id: StrictStr = ""
+
+
+class Context(_Meta):
+    """What the message replies to: one of our messages, or a catalog product."""
+
+    id: StrictStr = ""
+    referred_product: ReferredProduct | None = None
+
+
+class _Content(_Meta):
+    """The type-named content objects a message may carry."""
+
     type: StrictStr | None = None  # any type, known or not, is stored
-    timestamp: Timestamp | None = None
     text: TextBody | None = None
     interactive: Interactive | None = None
     button: Button | None = None
@@ -134,6 +181,29 @@ class Message(_Meta):
     sticker: Media | None = None
     reaction: Reaction | None = None
     order: Order | None = None
+    system: System | None = None
+    context: Context | None = None
+
+
+class Edit(_Meta):
+    """An edited message: the original's id and the message as it reads now."""
+
+    original_message_id: StrictStr = ""
+    message: _Content | None = None
+
+
+class Revoke(_Meta):
+    """A message the customer deleted."""
+
+    original_message_id: StrictStr = ""
+
+
+class Message(_Content):
+    id: Wamid
+    from_: WaId = Field(alias="from")
+    timestamp: Timestamp | None = None
+    edit: Edit | None = None
+    revoke: Revoke | None = None
 
 
 # --- statuses of our outbound messages -------------------------------------------------

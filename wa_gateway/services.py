@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conversation_log.message_templates import message_template_status_update
 from conversation_log.services import message_status_update
-from dialog_engine.events import IncomingMessage, Location
+from dialog_engine.events import IncomingMessage, Location, OrderLine
 from users.models import Customer
 from users.services import customer_upsert_inbound
 
@@ -182,7 +182,8 @@ def inbound_event_incoming(*, event: InboundEvent) -> IncomingMessage:
         event_id=event.pk,
         wamid=event.wamid,
         customer_id=event.customer_id,
-        kind=event.msg_type,
+        # An edit reads as the message it now is; otherwise the stored (bounded) type.
+        kind=content["kind"] if content["edited"] else event.msg_type,
         timestamp=event.timestamp,
         text=content["text"],
         reply_id=content["reply_id"],
@@ -190,6 +191,17 @@ def inbound_event_incoming(*, event: InboundEvent) -> IncomingMessage:
         location=Location(**location) if location else None,
         media_id=content["media_id"],
         raw=event.payload,
+        mime_type=content["mime_type"],
+        voice=content["voice"],
+        edited=content["edited"],
+        refers_to=content["refers_to"],
+        referred_sku=content["referred_sku"],
+        order_items=tuple(
+            OrderLine(retailer_id=retailer_id, quantity=quantity)
+            for retailer_id, quantity in content["order_items"]
+        ),
+        system_type=content["system_type"],
+        new_wa_id=content["new_wa_id"],
     )
 
 

@@ -220,3 +220,44 @@ def _vectors_in_order(response: CreateEmbeddingResponse, *, expected: int) -> li
     if any(not vector or not all(map(math.isfinite, vector)) for vector in vectors):
         raise _Rejected("embeddings response has an empty or non-finite vector")
     return vectors
+
+
+# What a transcript may hold: a voice note of a few minutes, never a whole document.
+TRANSCRIPT_MAX_CHARS = 4000
+
+
+def transcription_configured() -> bool:
+    """Whether voice notes can be transcribed: a provider is configured and
+    LLM_MODEL_ID_TRANSCRIBE names its speech-to-text model (empty: transcription off)."""
+    return bool(settings.LLM_MODEL_ID_TRANSCRIBE) and llm_configured()
+
+
+def transcription_create(
+    *, audio: bytes, filename: str, mime_type: str, language: str = "", model: str = ""
+) -> str:
+    """The text of a recording, by the provider's OpenAI-compatible
+    `audio/transcriptions` endpoint (`model` default LLM_MODEL_ID_TRANSCRIBE; `language`
+    an ISO 639-1 hint such as "ar"). Raises LLMUnavailable when not configured, on any
+    provider error, and when the answer holds no text."""
+    model = model or settings.LLM_MODEL_ID_TRANSCRIBE
+    if not model:
+        raise LLMUnavailable("no transcription model (LLM_MODEL_ID_TRANSCRIBE)")
+    with _measured("transcription"):
+        try:
+            with client_get() as client:
+                extra = {"language": language} if language else {}
+                response = client.audio.transcriptions.create(
+                    model=model,
+                    file=(filename, audio, mime_type or "application/octet-stream"),
+                    response_format="json",
+                    **extra,
+                )
+        except openai.OpenAIError as exc:
+            raise LLMUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
+        text = getattr(response, "text", None)
+        if not isinstance(text, str):
+            raise _Rejected("the transcription response has no text")
+        text = " ".join(text.split())
+        if not text:
+            raise _Rejected("the transcription is empty")
+        return text[:TRANSCRIPT_MAX_CHARS]

@@ -12,9 +12,19 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from message_bus.dto import Button, ListMessage, ReplyButtons, Row, Section
+from message_bus.dto import (
+    Button,
+    ListMessage,
+    OutboundMessage,
+    ProductList,
+    ProductSection,
+    ReplyButtons,
+    Row,
+    Section,
+)
 from orders.calculations import format_money
 from orders.models import OrderStatus
 from orders.selectors import cart_items, cart_totals
@@ -121,6 +131,52 @@ def product_list_message(
         sections=(Section(title=section_title or _("Products"), rows=rows),),
         more_row=Row(id=more_id, title=_("More results")) if more_id else None,
     )
+
+
+def catalog_id() -> str:
+    """The WhatsApp catalog products are shown from (WA_CATALOG_ID), or "" for none."""
+    return settings.WA_CATALOG_ID
+
+
+def product_list_messages(
+    *,
+    products: Sequence[Product],
+    language: str,
+    body: str,
+    more_id: str = "",
+    section_title: str = "",
+) -> list[OutboundMessage]:
+    """Products as a list message (`product_list_message`), or with a WhatsApp catalog
+    (WA_CATALOG_ID) as a multi-product message, which opens each product in the catalog
+    (retailer id = SKU); the next page is then a button under it."""
+    catalog = catalog_id()
+    if not catalog:
+        return [
+            product_list_message(
+                products=products,
+                language=language,
+                body=body,
+                more_id=more_id,
+                section_title=section_title,
+            )
+        ]
+    title = section_title or _("Products")
+    messages: list[OutboundMessage] = [
+        ProductList(
+            catalog_id=catalog,
+            header_text=title,
+            body=body,
+            sections=(ProductSection(title=title, retailer_ids=tuple(p.sku for p in products)),),
+        )
+    ]
+    if more_id:
+        messages.append(
+            ReplyButtons(
+                body=_("Would you like to see more?"),
+                buttons=(Button(id=more_id, title=_("More results")), menu_button()),
+            )
+        )
+    return messages
 
 
 def page_of(items: Sequence, page: int) -> tuple[list, bool]:

@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from brandkit.specs import specs_display
 from inventory.photos import product_image_link
 from inventory.selectors import product_get
-from message_bus.dto import Button, ReplyButtons
+from message_bus.dto import Button, ProductCard, ReplyButtons
 from orders.calculations import format_money
 
 from ..state_router import register
 from .base import State, StateResult, TurnContext
-from .common import menu_buttons
+from .common import catalog_id, menu_buttons
 
 
 @register
@@ -64,6 +64,20 @@ class ProductDetailState(State):
             Button(id=f"cmp:add:{product.sku}", title=_("Compare")),
             Button(id=f"more:{product.sku}", title=_("More")),
         )
+        catalog = catalog_id()
+        if catalog:
+            # The catalog's card (photo, price, "View" with add-to-cart), then our actions.
+            return StateResult(
+                messages=[
+                    ProductCard(
+                        catalog_id=catalog,
+                        retailer_id=product.sku,
+                        body="\n".join(line for line in lines[2:] if line),
+                    ),
+                    ReplyButtons(body=_("What would you like to do?"), buttons=buttons),
+                ],
+                next_state="assistant",
+            )
         return StateResult(
             messages=[
                 ReplyButtons(

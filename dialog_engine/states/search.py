@@ -16,7 +16,7 @@ from .common import (
     menu_button,
     page_number,
     page_of,
-    product_list_message,
+    product_list_messages,
     search_remember,
     to_decimal,
 )
@@ -150,14 +150,12 @@ def _listed(
 ) -> StateResult:
     ctx.data["last_results"] = [p.sku for p in shown]
     return StateResult(
-        messages=[
-            product_list_message(
-                products=shown,
-                language=ctx.language,
-                body=body,
-                more_id=more_id,
-                section_title=section_title,
-            )
-        ],
+        messages=product_list_messages(
+            products=shown,
+            language=ctx.language,
+            body=body,
+            more_id=more_id,
+            section_title=section_title,
+        ),
         next_state="assistant",
     )

@@ -18,6 +18,7 @@ Script format::
       - press_id: "prd:NOPE"      # any id, as a stale/forged button would send
       - location: [24.7, 46.6, Home]
       - media: audio              # audio, sticker, image, video, document
+      - catalog_cart: {GAL-A15: 2}  # a cart sent from the WhatsApp catalog (SKU: quantity)
       - set_stock: {GAL-S24: 1}   # the shop changes between two messages
       - wait_minutes: 90          # the customer is silent this long
       - staff_ends_handoff: true
@@ -134,4 +135,24 @@ class ScriptCustomer(ConsoleCustomer):
             **self._base(),
             "type": kind,
             kind: {"id": f"media-{self._clock}", "mime_type": "application/octet-stream"},
+        }
+
+    def catalog_order_message(self, items: dict[str, int]) -> dict[str, Any]:
+        """An `order` message: the cart the customer built in the WhatsApp catalog."""
+        return {
+            **self._base(),
+            "type": "order",
+            "order": {
+                "catalog_id": "CATALOG-1",
+                "text": "",
+                "product_items": [
+                    {
+                        "product_retailer_id": sku,
+                        "quantity": quantity,
+                        "item_price": 1,
+                        "currency": "USD",
+                    }
+                    for sku, quantity in items.items()
+                ],
+            },
         }

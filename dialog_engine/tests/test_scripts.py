@@ -104,6 +104,9 @@ def _step(customer: ScriptCustomer, step: dict[str, Any]) -> bool:
     if "media" in step:
         customer.post(customer.media_message(step["media"]))
         return True
+    if "catalog_cart" in step:
+        customer.post(customer.catalog_order_message(step["catalog_cart"]))
+        return True
     if "set_stock" in step:  # the shop's stock changes between two customer messages
         for sku, stock in step["set_stock"].items():
             Product.objects.filter(sku=sku).update(stock=stock)

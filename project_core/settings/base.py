@@ -365,6 +365,13 @@ WA_REQUEST_TIMEOUT = env_float("WA_REQUEST_TIMEOUT", 10.0)
 # mid-send) another drain may send it again. Must exceed WA_REQUEST_TIMEOUT.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 30)
 MEDIA_BASE_URL = env_str("MEDIA_BASE_URL")
+# The Commerce Manager catalog linked to the WhatsApp number: with it, product cards and
+# search results go out as single- and multi-product messages (retailer id = SKU); empty:
+# the reply-button and list messages.
+WA_CATALOG_ID = env_str("WA_CATALOG_ID")
+# Largest inbound media (a voice note to transcribe) downloaded from the Graph API; a
+# bigger one is refused before its body is read. Meta's own audio limit is 16 MB.
+WA_MEDIA_MAX_BYTES = env_int("WA_MEDIA_MAX_BYTES", 16 * 1024 * 1024)
 # --- Uploaded media (product photos) -------------------------------------------------------
 # Meta fetches a product card's image from a public URL: uploads are served under
 # MEDIA_BASE_URL (the web server in front of MEDIA_ROOT, or the storage's own public URL).
@@ -409,6 +416,10 @@ OPENAI_MODEL_ID_CHAT = env_str("OPENAI_MODEL_ID_CHAT", "gpt-4o-mini")
 OPENAI_MODEL_ID_EMBEDDINGS = env_str("OPENAI_MODEL_ID_EMBEDDINGS", "text-embedding-3-small")
 LLM_MODEL_ID_CLASSIFY = env_str("LLM_MODEL_ID_CLASSIFY") or OPENAI_MODEL_ID_CLASSIFY
 LLM_MODEL_ID_CHAT = env_str("LLM_MODEL_ID_CHAT") or OPENAI_MODEL_ID_CHAT
+# The provider's speech-to-text model for voice notes (OpenAI-compatible
+# audio/transcriptions, e.g. whisper-1 or gpt-4o-mini-transcribe); empty: voice notes get
+# the polite "please type" reply.
+LLM_MODEL_ID_TRANSCRIBE = env_str("LLM_MODEL_ID_TRANSCRIBE")
 LLM_REQUEST_TIMEOUT = env_float("LLM_REQUEST_TIMEOUT", 15.0)
 LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 1)
 OPENROUTER_API_KEY = env_str("OPENROUTER_API_KEY")

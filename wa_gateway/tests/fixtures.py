@@ -26,6 +26,9 @@ from message_bus.dto import (
     INTERACTIVE_BODY_MAX,
     LIST_BUTTON_MAX,
     LIST_ROWS_MAX,
+    PRODUCT_LIST_ITEMS_MAX,
+    PRODUCT_LIST_SECTIONS_MAX,
+    PRODUCT_SECTION_TITLE_MAX,
     ROW_DESCRIPTION_MAX,
     ROW_ID_MAX,
     ROW_TITLE_MAX,
@@ -67,6 +70,12 @@ def assert_graph_body_valid(body: dict[str, Any]) -> None:
                 assert component["index"].isdigit()
     elif kind == "interactive":
         interactive = body["interactive"]
+        if interactive["type"] == "product":  # the only interactive whose body is optional
+            assert len(interactive.get("body", {"text": "-"})["text"]) <= INTERACTIVE_BODY_MAX
+            assert "header" not in interactive
+            action = interactive["action"]
+            assert action["catalog_id"] and action["product_retailer_id"]
+            return
         assert 0 < len(interactive["body"]["text"]) <= INTERACTIVE_BODY_MAX
         if "footer" in interactive:
             assert len(interactive["footer"]["text"]) <= FOOTER_MAX
@@ -93,6 +102,19 @@ def assert_graph_body_valid(body: dict[str, Any]) -> None:
                 assert 0 < len(row["title"]) <= ROW_TITLE_MAX
                 assert 0 < len(row["id"]) <= ROW_ID_MAX
                 assert len(row.get("description", "")) <= ROW_DESCRIPTION_MAX
+        elif interactive["type"] == "product_list":
+            assert interactive["header"]["type"] == "text" and interactive["header"]["text"]
+            action = interactive["action"]
+            assert action["catalog_id"]
+            sections = action["sections"]
+            assert 1 <= len(sections) <= PRODUCT_LIST_SECTIONS_MAX
+            if len(sections) > 1:
+                assert all(section.get("title") for section in sections)
+            assert all(len(s.get("title", "")) <= PRODUCT_SECTION_TITLE_MAX for s in sections)
+            items = [item for section in sections for item in section["product_items"]]
+            assert all(section["product_items"] for section in sections)
+            assert 1 <= len(items) <= PRODUCT_LIST_ITEMS_MAX
+            assert all(item["product_retailer_id"] for item in items)
         elif interactive["type"] == "cta_url":
             assert interactive["action"]["name"] == "cta_url"
             parameters = interactive["action"]["parameters"]
@@ -147,8 +169,8 @@ class FakeGraph:
         for body in self.sends:
             if body["type"] == "text":
                 out.append(body["text"]["body"])
-            elif body["type"] == "interactive":
-                out.append(body["interactive"]["body"]["text"])
+            elif body["type"] == "interactive":  # a product card's body is optional
+                out.append(body["interactive"].get("body", {}).get("text", ""))
             else:
                 out.append(json.dumps(body[body["type"]]))
         return out

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = (
         "Chat with the shop as a WhatsApp customer: each line is posted as a signed webhook "
         "through the real pipeline. Type a number to press that button or row, "
-        "'/loc LAT,LON' to share a location, '/voice' to send a voice note, 'quit' to leave."
+        "'/loc LAT,LON' to share a location, '/voice' to send a voice note, "
+        "'/ship CARRIER TRACKING [https://link]' to ship your latest order as staff would, "
+        "'quit' to leave."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,9 +48,17 @@ class Command(BaseCommand):
                 self._turn(customer, line, echo=False)
 
     def _turn(self, customer: ConsoleCustomer, line: str, echo: bool = True) -> None:
-        if echo:
-            self.stdout.write(self.style.SUCCESS(f"you> {line}"))
-        replies = customer.say(line)
+        staff = customer.is_staff_line(line)
+        if echo or staff:
+            who = "staff (admin)> " if staff else "you> "
+            self.stdout.write(self.style.SUCCESS(f"{who}{line}"))
+        try:
+            replies = customer.say(line)
+        except ValueError as exc:  # a staff line that cannot apply (no order, bad usage)
+            if echo:  # a script stops on it
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(self.style.ERROR(str(exc)))
+            return
         if not replies:
             self.stdout.write(self.style.WARNING("shop> (no reply)"))
         for reply in replies:

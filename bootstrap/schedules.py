@@ -131,6 +131,14 @@ SCHEDULES: tuple[Schedule, ...] = (
         crontab={"minute": "40", "hour": "*/6"},
         expire_seconds=3 * 3600,
     ),
+    Schedule(
+        name="Shopify webhook and order push sweep",
+        task="connectors.shopify_admin.sweep",
+        description="Re-enqueues Shopify webhooks stored but not applied and order pushes "
+        "no worker holds (broker or worker lost).",
+        every_seconds=60,
+        expire_seconds=55,
+    ),
 )
 
 

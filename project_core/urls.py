@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bootstrap.dashboard import dashboard_urls
+from connectors.shopify_admin.views import shopify_webhook
 
 from . import health, metrics
 from .media import media_urls
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("hook/", include("wa_gateway.urls")),
     path("payments/", include("payments.urls")),  # POST payments/stripe/webhook/
+    path("shopify/webhooks/", shopify_webhook, name="shopify-webhook"),
     path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -48,7 +48,10 @@ GRAPHQL_PAGE_SIZE = 25
 GRAPHQL_VARIANTS = 20
 MAX_THROTTLED_RETRIES = 10
 
-_VARIANT_FIELDS = "legacyResourceId sku title price compareAtPrice inventoryQuantity"
+_VARIANT_FIELDS = (
+    "legacyResourceId sku title price compareAtPrice inventoryQuantity"
+    " inventoryItem { legacyResourceId }"
+)
 
 PRODUCTS_QUERY = f"""
 query Products($first: Int!, $after: String, $query: String) {{
@@ -93,6 +96,10 @@ def _graphql_to_rest(node: dict[str, Any]) -> dict[str, Any]:
             variant_id: Any = int(v["legacyResourceId"])
         except (KeyError, TypeError, ValueError):
             variant_id = None
+        try:
+            item_id: Any = int((v.get("inventoryItem") or {})["legacyResourceId"])
+        except (KeyError, TypeError, ValueError):
+            item_id = None
         variants.append(
             {
                 "id": variant_id,
@@ -101,6 +108,7 @@ def _graphql_to_rest(node: dict[str, Any]) -> dict[str, Any]:
                 "price": v.get("price"),
                 "compare_at_price": v.get("compareAtPrice"),
                 "inventory_quantity": v.get("inventoryQuantity"),
+                "inventory_item_id": item_id,
             }
         )
     return {
@@ -340,3 +348,34 @@ class ShopifyClient:
         if api == "rest":
             return self.iter_products_rest(updated_at_min=updated_at_min)
         raise ShopifyError(f"SHOPIFY_API must be rest or graphql, not {api!r}")
+
+    def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """One GraphQL query or mutation (throttling handled); returns `data`. Top-level
+        `errors` raise ShopifyError; a mutation's `userErrors` are the caller's to read."""
+        return self._graphql(query, variables)
+
+    def inventory_levels(
+        self, *, inventory_item_ids: list[int], location_ids: list[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """REST inventory levels of these items (at these locations, or all of them)."""
+        levels: list[dict[str, Any]] = []
+        for start in range(0, len(inventory_item_ids), 50):  # Shopify takes 50 ids a call
+            chunk = inventory_item_ids[start : start + 50]
+            params: dict[str, Any] | None = {
+                "inventory_item_ids": ",".join(str(i) for i in chunk),
+                "limit": PAGE_SIZE,
+            }
+            if location_ids:
+                params["location_ids"] = ",".join(str(i) for i in location_ids)
+            url: str | None = self._url("inventory_levels.json")
+            while url:
+                response = self._request("GET", url, params=params)
+                try:
+                    page = response.json()["inventory_levels"]
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ShopifyError("inventory levels response without a list") from exc
+                levels.extend(level for level in page if isinstance(level, dict))
+                match = _NEXT_LINK.search(response.headers.get("Link", ""))
+                url = self._checked_next_url(match.group(1)) if match else None
+                params = None
+        return levels

@@ -34,6 +34,8 @@ class VariantRecord:
     image_url: str
     active: bool
     raw_specs: dict[str, str]
+    # Inventory level webhooks name the item, not the variant.
+    inventory_item_id: int | None = None
 
     @property
     def brand_slug(self) -> str:
@@ -93,9 +95,8 @@ def map_product(raw: dict[str, Any]) -> list[VariantRecord]:
     image = raw.get("image") or (images[0] if images else None) or {}
     active = str(raw.get("status") or "active").lower() not in INACTIVE_STATUSES
     specs = {**_specs_from_tags(raw.get("tags")), **_specs_from_metafields(raw.get("metafields"))}
+    # The product type as Shopify has it (may be empty or Arabic); collections.py maps it.
     category_name = str(raw.get("product_type") or "").strip()
-    if not slugify(category_name):
-        category_name = "Imported"  # no type, or one without a Latin slug (e.g. Arabic)
     records = []
     for variant in variants:
         if not isinstance(variant, dict) or not isinstance(variant.get("id"), int):
@@ -111,6 +112,7 @@ def map_product(raw: dict[str, Any]) -> list[VariantRecord]:
             stock = max(int(variant.get("inventory_quantity") or 0), 0)
         except (TypeError, ValueError) as exc:
             raise MappingError(f"variant {variant['id']} has a bad inventory quantity") from exc
+        item_id = variant.get("inventory_item_id")
         records.append(
             VariantRecord(
                 shopify_product_id=raw["id"],
@@ -126,6 +128,7 @@ def map_product(raw: dict[str, Any]) -> list[VariantRecord]:
                 image_url=str(image.get("src") or "")[:500],
                 active=active,
                 raw_specs=specs,
+                inventory_item_id=item_id if isinstance(item_id, int) else None,
             )
         )
     return records

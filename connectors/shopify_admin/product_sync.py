@@ -7,13 +7,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,8 +22,10 @@ from brandkit.specs import specs_clean
 from inventory.models import Category, Product
 
 from .client import ShopifyClient, ShopifyError
+from .collections import CategoryResolver
+from .inventory_levels import levels_record, levels_stock, shopify_time
 from .mapping import MappingError, VariantRecord, map_product
-from .models import SyncRun, SyncStatus
+from .models import ProductVersion, SyncRun, SyncStatus, VariantLink
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ BATCH = 500
 # and this server differ, and re-reading a few products costs nothing (idempotent upserts).
 INCREMENTAL_OVERLAP = timedelta(minutes=5)
 SPEC_DROPS_KEPT = 500
+# The version a product starts from before any state of it was applied.
+_NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 COMPARED_FIELDS = (
     "sku",
     "name_en",
@@ -54,6 +58,8 @@ class SyncResult:
     updated: int = 0
     deactivated: int = 0
     unchanged: int = 0
+    # variants of products whose state was older than one already applied (webhook or sync)
+    stale: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     # Specs dropped from an imported product (the product itself is kept).
@@ -68,6 +74,7 @@ class SyncResult:
             "updated": self.updated,
             "deactivated": self.deactivated,
             "unchanged": self.unchanged,
+            "stale": self.stale,
             "skipped": len(self.skipped),
             "errors": len(self.errors),
             "specs_dropped": self.specs_dropped,
@@ -88,6 +95,7 @@ class _Upserter:
         self.result = result
         self.brands = {b.slug: b for b in Brand.objects.all()}
         self.categories = {c.slug: c for c in Category.objects.select_related("parent")}
+        self.resolver = CategoryResolver(self.categories)
         self.seen_variant_ids: set[int] = set()
         # products Shopify returned but we could not import: not gone, so not deactivated
         self.seen_product_ids: set[int] = set()
@@ -107,18 +115,7 @@ class _Upserter:
         return brand
 
     def _category(self, record: VariantRecord) -> Category:
-        slug = record.category_slug or "imported"
-        category = self.categories.get(slug)
-        if category is None:
-            category, _ = Category.objects.get_or_create(
-                slug=slug,
-                defaults={
-                    "name_en": record.category_name[:120],
-                    "name_ar": record.category_name[:120],
-                },
-            )
-            self.categories[slug] = category
-        return category
+        return self.resolver.resolve(record)
 
     def _specs(self, record: VariantRecord, category: Category) -> dict[str, Any]:
         """Tag/metafield specs that the taxonomy accepts; the others are dropped and
@@ -191,11 +188,107 @@ class _Upserter:
             kept.append(record)
         return kept
 
+    @staticmethod
+    def _versions_locked(ids: list[int]) -> dict[int, ProductVersion]:
+        return {
+            v.shopify_product_id: v
+            for v in ProductVersion.objects.select_for_update()
+            .filter(shopify_product_id__in=ids)
+            .order_by("shopify_product_id")
+        }
+
+    def _newer_only(
+        self, records: list[VariantRecord], versions: dict[int, datetime | None]
+    ) -> list[VariantRecord]:
+        """Records of products whose `updated_at` is not older than the state already
+        applied (a webhook may have applied a newer one while this page was read), and
+        move each product's version forward. Version rows are locked in id order, so a
+        webhook and the sync applying the same product take turns."""
+        ids = sorted(pid for pid, at in versions.items() if at is not None)
+        if not ids:
+            return records
+        stored = self._versions_locked(ids)
+        missing = [pid for pid in ids if pid not in stored]
+        if missing:
+            # Lock existing rows first and insert only the missing ones: on InnoDB an
+            # INSERT IGNORE that meets an existing key takes a shared lock, and two of
+            # those upgrading to FOR UPDATE deadlock.
+            ProductVersion.objects.bulk_create(
+                [
+                    ProductVersion(shopify_product_id=pid, updated_at=versions[pid] or _NEVER)
+                    for pid in missing
+                ],
+                ignore_conflicts=True,
+                batch_size=BATCH,
+            )
+            stored.update(self._versions_locked(missing))
+        stale: set[int] = set()
+        newer: list[ProductVersion] = []
+        for pid in ids:
+            version, at = stored[pid], versions[pid] or _NEVER
+            if version.deleted or at < version.updated_at:
+                stale.add(pid)
+            elif at > version.updated_at:
+                version.updated_at = at
+                newer.append(version)
+        ProductVersion.objects.bulk_update(newer, ["updated_at"], batch_size=BATCH)
+        kept = []
+        for record in records:
+            if record.shopify_product_id in stale:
+                self.seen_variant_ids.add(record.shopify_variant_id)  # it exists in Shopify
+                self.result.stale += 1
+            else:
+                kept.append(record)
+        return kept
+
+    def _with_level_stock(self, records: list[VariantRecord]) -> list[VariantRecord]:
+        """With SHOPIFY_LOCATION_IDS, stock is the sum at those locations (stored levels),
+        not the variant's total across every location."""
+        if not settings.SHOPIFY_LOCATION_IDS:
+            return records
+        stock = levels_stock(
+            inventory_item_ids=[r.inventory_item_id for r in records if r.inventory_item_id]
+        )
+        return [
+            replace(r, stock=stock[r.inventory_item_id]) if r.inventory_item_id in stock else r
+            for r in records
+        ]
+
+    @staticmethod
+    def _link_variants(records: list[VariantRecord]) -> None:
+        links = [
+            VariantLink(
+                shopify_variant_id=r.shopify_variant_id,
+                shopify_product_id=r.shopify_product_id,
+                inventory_item_id=r.inventory_item_id,
+            )
+            for r in records
+            if r.inventory_item_id is not None
+        ]
+        if links:
+            # MySQL/MariaDB upsert on any unique key and refuse a named target.
+            target = connection.features.supports_update_conflicts_with_target
+            VariantLink.objects.bulk_create(
+                links,
+                update_conflicts=True,
+                unique_fields=["shopify_variant_id"] if target else None,
+                update_fields=["shopify_product_id", "inventory_item_id"],
+                batch_size=BATCH,
+            )
+
     @transaction.atomic
-    def upsert(self, records: list[VariantRecord]) -> None:
+    def upsert(
+        self, records: list[VariantRecord], versions: dict[int, datetime | None] | None = None
+    ) -> None:
+        """Create or update the products of `records`. With `versions` (Shopify product id
+        → its `updated_at`), a product older than the state already applied is left alone."""
         records = list({r.shopify_variant_id: r for r in records}.values())
+        if versions:
+            records = self._newer_only(records, versions)
         if not records:
             return
+        self._link_variants(records)
+        records = self._with_level_stock(records)
         existing = self._existing(records)
         records = self._without_sku_conflicts(records, existing)
         by_variant = {p.shopify_variant_id: p for p in existing if p.shopify_variant_id}
@@ -248,6 +341,7 @@ class _Upserter:
                 self.result.updated += 1
             product.updated_at = timezone.now()  # bulk_update skips auto_now
             to_update.append(product)
+        self.resolver.record_unmapped()
         Product.objects.bulk_create(to_create, batch_size=BATCH)
         Product.objects.bulk_update(
             to_update, [*COMPARED_FIELDS, "shopify_variant_id", "updated_at"], batch_size=BATCH
@@ -274,13 +368,14 @@ class _Upserter:
         return len(gone)
 
 
-def _retrain_embeddings() -> None:
+def _retrain_embeddings(product_ids: list[int] | None = None) -> None:
     """Changed products are re-encoded by the incremental training (it compares text
-    hashes); queue it now rather than waiting for the next scheduled run."""
+    hashes); queue it now rather than waiting for the next scheduled run. A webhook names
+    its products, so a price change costs a hash comparison of a few rows."""
     from recos.tasks import train_product_embeddings_task
 
     try:
-        train_product_embeddings_task.delay()
+        train_product_embeddings_task.delay(product_ids=product_ids)
     except Exception:  # the next training run catches up
         logger.exception("could not enqueue embedding training after the Shopify sync")
 
@@ -320,16 +415,26 @@ def sync_products(
             api=api, updated_at_min=since.isoformat() if since else None
         ):
             records: list[VariantRecord] = []
+            versions: dict[int, datetime | None] = {}
             for raw in page:
                 try:
                     records.extend(map_product(raw))
+                    versions[raw["id"]] = shopify_time(raw.get("updated_at"))
                 except MappingError as exc:
                     product_id = raw.get("id") if isinstance(raw, dict) else None
                     if isinstance(product_id, int):
                         upserter.seen_product_ids.add(product_id)
                     result.skip(product_id=product_id, reason=str(exc))
+            if settings.SHOPIFY_LOCATION_IDS:
+                items = [r.inventory_item_id for r in records if r.inventory_item_id]
+                if items:
+                    levels_record(
+                        levels=client.inventory_levels(
+                            inventory_item_ids=items, location_ids=settings.SHOPIFY_LOCATION_IDS
+                        )
+                    )
             db_started = time.perf_counter()
-            upserter.upsert(records)
+            upserter.upsert(records, versions)
             result.db_seconds += time.perf_counter() - db_started
             if progress:
                 progress(len(page))
@@ -362,3 +467,44 @@ def sync_products(
     if queue_embedding_training and (result.created or result.updated):
         _retrain_embeddings()
     return result
+
+
+def product_webhook_apply(*, payload: dict[str, Any]) -> str:
+    """`products/create` / `products/update`: upsert the product's variants like the sync
+    does, unless a newer state of it was applied already. Returns what was done."""
+    result = SyncResult()
+    try:
+        records = map_product(payload)
+    except MappingError as exc:
+        return f"skipped: {exc}"
+    upserter = _Upserter(result)
+    upserter.upsert(records, {payload["id"]: shopify_time(payload.get("updated_at"))})
+    if result.created or result.updated:
+        ids = list(
+            Product.objects.filter(shopify_product_id=payload["id"]).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _retrain_embeddings(product_ids=ids))
+    if result.stale:
+        return f"stale: product {payload['id']} has a newer state already"
+    return (
+        f"product {payload['id']}: created {result.created}, updated {result.updated}, "
+        f"deactivated {result.deactivated}, unchanged {result.unchanged}, "
+        f"skipped {len(result.skipped)}"
+    )
+
+
+@transaction.atomic
+def product_delete_apply(*, shopify_product_id: int, at: datetime) -> str:
+    """`products/delete`: deactivate the product's variants (never delete: orders point at
+    them) and remember the deletion, so a late update never brings the product back."""
+    version, created = ProductVersion.objects.select_for_update().get_or_create(
+        shopify_product_id=shopify_product_id, defaults={"updated_at": at, "deleted": True}
+    )
+    if not created:
+        version.deleted = True
+        version.updated_at = max(version.updated_at, at)
+        version.save(update_fields=["deleted", "updated_at"])
+    gone = Product.objects.filter(shopify_product_id=shopify_product_id, active=True).update(
+        active=False, updated_at=timezone.now()
+    )
+    return f"product {shopify_product_id}: {gone} variant(s) deactivated"

@@ -447,6 +447,20 @@ SHOPIFY_ACCESS_TOKEN = env_str("SHOPIFY_ACCESS_TOKEN")
 SHOPIFY_API_VERSION = env_str("SHOPIFY_API_VERSION", "2025-07")
 SHOPIFY_API = env_str("SHOPIFY_API", "rest").lower()
 SHOPIFY_REQUEST_TIMEOUT = env_float("SHOPIFY_REQUEST_TIMEOUT", 30.0)
+# Webhooks: the app's API secret signs them (X-Shopify-Hmac-Sha256). Empty: every webhook
+# is refused with 401 (fail closed).
+SHOPIFY_WEBHOOK_SECRET = env_str("SHOPIFY_WEBHOOK_SECRET")
+# Stock = the sum of "available" at these location ids; empty: every location.
+SHOPIFY_LOCATION_IDS = [int(x) for x in env_list("SHOPIFY_LOCATION_IDS")]
+# Create orders placed on WhatsApp in Shopify (needs write_orders). Off unless asked for.
+SHOPIFY_PUSH_ORDERS = env_bool("SHOPIFY_PUSH_ORDERS", False)
+# Read collections (GraphQL) before each scheduled sync: they map products to categories
+# and can drive deals/featured lists.
+SHOPIFY_SYNC_COLLECTIONS = env_bool("SHOPIFY_SYNC_COLLECTIONS", True)
+# Read Shopify's translations (read_translations scope) into name_ar / description_ar
+# after each scheduled sync; this locale is the Arabic one.
+SHOPIFY_SYNC_TRANSLATIONS = env_bool("SHOPIFY_SYNC_TRANSLATIONS", True)
+SHOPIFY_TRANSLATION_LOCALE = env_str("SHOPIFY_TRANSLATION_LOCALE", "ar")
 
 # --- Logging -----------------------------------------------------------------------------
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()

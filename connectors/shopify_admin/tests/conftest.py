@@ -36,4 +36,25 @@ def shopify_settings(httpserver: HTTPServer, settings):
     settings.SHOPIFY_ACCESS_TOKEN = "shpat_settings"
     settings.SHOPIFY_API_VERSION = VERSION
     settings.SHOPIFY_API = "rest"
+    settings.SHOPIFY_SYNC_COLLECTIONS = False  # the collection tests turn it on
+    settings.SHOPIFY_SYNC_TRANSLATIONS = False  # the translation tests turn it on
     return settings
+
+
+@pytest.fixture
+def fake_admin(httpserver: HTTPServer, shopify_settings):
+    """The fake Admin API for webhooks, inventory levels and order pushes, with the webhook
+    secret set and every location counted."""
+    from .fake_admin import SECRET, FakeAdmin
+
+    shopify_settings.SHOPIFY_WEBHOOK_SECRET = SECRET
+    shopify_settings.SHOPIFY_LOCATION_IDS = []
+    return FakeAdmin(server=httpserver)
+
+
+@pytest.fixture
+def web():
+    """Django's test client (`client` here is the Shopify API client)."""
+    from django.test import Client
+
+    return Client()

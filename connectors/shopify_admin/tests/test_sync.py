@@ -61,7 +61,7 @@ def test_variant_fields_map_to_the_product(httpserver: HTTPServer, client) -> No
     assert p.name_en == "Phone 1"  # "Default Title" is not appended
     assert p.description_en == "Fast & light"
     assert (p.brand.slug, p.brand.name_en) == ("acme-labs", "Acme Labs")
-    assert (p.category.slug, p.category.parent) == ("phones", None)
+    assert p.category.slug == "shopify-unmapped"  # no local "phones", no mapping
     assert p.image_url == "https://cdn.example.com/1.jpg"
     assert (p.shopify_product_id, p.shopify_variant_id, p.active) == (1, 10, True)
 
@@ -318,16 +318,17 @@ def test_existing_brand_and_category_are_reused(httpserver: HTTPServer, client) 
     assert Brand.objects.count() == 1 and Category.objects.count() == 1
 
 
-def test_product_without_type_goes_to_the_imported_category(httpserver: HTTPServer, client) -> None:
+def test_product_without_type_goes_to_the_unmapped_category(httpserver: HTTPServer, client) -> None:
     # given
     RestShop(httpserver, [[product(1, product_type="")]])
     # when
     _rest_sync(client, full=True)
     # then
-    assert Product.objects.get(sku="SKU-1").category.slug == "imported"
+    assert Product.objects.get(sku="SKU-1").category.slug == "shopify-unmapped"
 
 
 def _ram_spec() -> SpecDefinition:
+    CategoryFactory(slug="phones")  # the local taxonomy the "Phones" type resolves to
     return SpecDefinition.objects.create(
         key="ram_gb",
         label_en="RAM",

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from connectors.shopify_admin.client import ShopifyError
 from connectors.shopify_admin.product_sync import sync_products
+from connectors.shopify_admin.tasks import collections_sync_safely, translations_sync_safely
 
 
 class Command(BaseCommand):
@@ -32,6 +33,9 @@ class Command(BaseCommand):
                 raise CommandError(f"--since is not an ISO date-time: {options['since']}") from exc
             if timezone.is_naive(since):
                 since = timezone.make_aware(since)
+        collections = collections_sync_safely()
+        if collections is not None:
+            self.stdout.write(f"collections={collections}")
         bar = tqdm(desc="products", unit=" products", disable=not sys.stderr.isatty())
         try:
             result = sync_products(
@@ -42,5 +46,10 @@ class Command(BaseCommand):
         finally:
             bar.close()
         self.stdout.write(" ".join(f"{k}={v}" for k, v in result.counts().items()))
+        translations = translations_sync_safely()
+        if translations is not None:
+            self.stdout.write(
+                f"translations: applied={translations.applied} kept_local={translations.kept_local}"
+            )
         for item in result.skipped[:20]:
             self.stdout.write(f"skipped product {item['id']}: {item['reason']}")

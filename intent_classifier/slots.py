@@ -112,19 +112,32 @@ _AMOUNT = rf"(?:(?:{CURRENCY_WORDS})\s*)?{_NUMBER}(?:\s*(?:{CURRENCY_WORDS}))?"
 # Direction words, in normalised spelling. Order inside an alternation matters only for
 # shared prefixes; "not more than" is a maximum, so the minimum words refuse a leading "not".
 _MAX_WORDS = (
-    r"under|below|beneath|less than|lower than|cheaper than|not more than|no more than|"
+    r"(?<!not )(?<!no )(?<!nothing )(?:under|below|beneath|less than|lower than)|"
+    r"cheaper than|not more than|no more than|"
     r"not over|not above|no higher than|nothing over|nothing above|nothing more than|"
     r"max(?:imum)?|at most|up ?to|within|till|until|"
     r"budget(?: is| of)?|my budget|for less than|"
     r"اقل من|ارخص من|تحت|في حدود|بحدود|حدود|ما يزيد عن|ما يزيد على|لا يزيد عن|ما يتجاوز|"
     r"لا يتجاوز|ما يتعدي|ما يتعدى|حد اقصي|كحد اقصي|بالكثير|ماكس|ميزانيتي|ميزانيه|لين|"
-    r"الحد الاقصي|اقصي شي|اقصى"
+    r"الحد الاقصي|اقصي شي|اقصى|"
+    # "does not exceed", either gender, with or without its preposition: "ما تزيد عن ١٢٠"
+    r"(?:ما|لا|مو|ماراح)\s*(?:ي|ت)(?:زيد|تعدي|تجاوز|طلع|عدي)\s*(?:عن|علي)?"
 )
 _MIN_WORDS = (
     r"(?<!not )(?<!no )(?<!nothing )"
     r"(?:over|above|more than|at least|minimum|min|starting (?:at|from)|from|"
-    r"فوق|اكثر من|على الاقل|علي الاقل|ما يقل عن|لا يقل عن|يبدا من)"
+    r"not less than|no less than|not under|not below|nothing under|nothing below|"
+    r"فوق|اكثر من|على الاقل|علي الاقل|يبدا من|"
+    r"(?:ما|لا|مو)\s*(?:ي|ت)(?:قل|نزل)\s*(?:عن|من)?)"
 )
+# Loose cues, read only when no direction word is found and the amount is money-sized:
+# "around 600", "about 1k", "تقريبا ٦٠٠", "حوالي ٥٠٠", "i have 700", "معي ٧٠٠" are a
+# ceiling the shopper can spend; "1k budget", "٦٠٠ تقريبا" after the amount.
+_LOOSE_MAX_WORDS = (
+    r"around|about|approx(?:imately)?|roughly|something like|close to|i have|i've got|i got|"
+    r"i only have|got only|تقريبا|حوالي|حوالى|قرابه|معي|معاي|معايا|عندي"
+)
+_LOOSE_MIN_VALUE = Decimal(20)
 _RANGE_START = r"between|from|بين|من"
 _RANGE_JOIN = r"and|to|till|until|-|–|و|الى|الي|لين|ل|حتى|حتي"
 _RANGE = re.compile(
@@ -141,6 +154,11 @@ _MAX_AFTER = re.compile(
 _MIN_AFTER = re.compile(
     rf"{_AMOUNT}\s*(?:and above|and up|and over|or more|or above|plus|\+|وفوق|فما فوق|"
     r"او اكثر|واكثر|وطالع|وانت طالع)(?!\w)",
+    re.IGNORECASE,
+)
+_LOOSE_MAX = re.compile(rf"(?<!\w)(?:{_LOOSE_MAX_WORDS})\s*{_AMOUNT}(?!\w)", re.IGNORECASE)
+_LOOSE_MAX_AFTER = re.compile(
+    rf"{_AMOUNT}\s*(?:budget|is my budget|is all i have|or so|ish|تقريبا|ميزانيتي|بس)(?!\w)",
     re.IGNORECASE,
 )
 _BARE_PRICE = re.compile(
@@ -1110,6 +1128,11 @@ def budget(text: str) -> tuple[Decimal | None, Decimal | None, str]:
     if high is not None or low is not None:
         spans = [m.span() for m in (high_match, low_match) if m]
         return low, high, _cut(plain, spans)
+    loose = _first(_LOOSE_MAX.search(masked), _LOOSE_MAX_AFTER.search(masked))
+    if loose:
+        value = _amount(loose.group(1), loose.group(2))
+        if value is not None and value >= _LOOSE_MIN_VALUE:
+            return None, value, _cut(plain, [loose.span()])
     bare = _BARE_PRICE.search(masked)
     if bare:
         number, multiplier = (bare.group(1), bare.group(2)) if bare.group(1) else bare.group(3, 4)

@@ -49,6 +49,9 @@ def _limits(text: str) -> tuple[Decimal | None, Decimal | None]:
         ("ما يزيد عن 300", Decimal("300")),
         ("لابتوب ما يزيد عن ١٠٠٠ دولار", Decimal("1000")),
         ("ابي جوال 1.2k ماكس", Decimal("1200")),
+        ("يد اكس بوكس ما تزيد عن ٦٠", Decimal("60")),
+        ("سماعة لا تزيد عن ١٢٠", Decimal("120")),
+        ("سماعات ما تتعدى ٤٠", Decimal("40")),
     ],
 )
 def test_a_ceiling_phrase_is_a_maximum_and_never_a_minimum(text: str, high: Decimal) -> None:
@@ -69,6 +72,11 @@ def test_a_ceiling_phrase_is_a_maximum_and_never_a_minimum(text: str, high: Deci
         ("لابتوب قوي سعره ٢٠٠٠ دولار وفوق", Decimal("2000")),
         ("على الأقل 300", Decimal("300")),
         ("جوال اندرويد فوق ٨٠٠ دولار", Decimal("800")),
+        ("laptop not less than 1000 i want something powerful", Decimal("1000")),
+        ("tv no less than 500", Decimal("500")),
+        ("phone not under 700", Decimal("700")),
+        ("لابتوب ما يقل عن ٤٠٠٠", Decimal("4000")),
+        ("جوال ما ينزل عن ٥٠٠", Decimal("500")),
     ],
 )
 def test_a_floor_phrase_is_a_minimum(text: str, low: Decimal) -> None:
@@ -76,6 +84,38 @@ def test_a_floor_phrase_is_a_minimum(text: str, low: Decimal) -> None:
     limits = _limits(text)
     # then
     assert limits == (low, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "high"),
+    [
+        ("camera for vlogging around 600", Decimal("600")),
+        ("phone for about 1k", Decimal("1000")),
+        ("laptop for my son, 1k budget", Decimal("1000")),
+        ("i have 700 whats the best phone", Decimal("700")),
+        ("كاميرا يوتيوب تقريبا ٦٠٠", Decimal("600")),
+        ("معي ٧٠٠ وش احسن جوال", Decimal("700")),
+        ("ساعة ذكية حوالي ٣٠٠", Decimal("300")),
+    ],
+)
+def test_an_approximate_amount_or_what_the_shopper_has_is_a_ceiling(
+    text: str, high: Decimal
+) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (None, high)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i have 2 kids and need a tablet", "about 2 years warranty?", "عندي 3 اسئلة", "what about 5g"],
+)
+def test_a_small_number_after_a_loose_cue_is_no_budget(text: str) -> None:
+    # when
+    limits = _limits(text)
+    # then
+    assert limits == (None, None)
 
 
 @pytest.mark.parametrize(

@@ -403,3 +403,34 @@ def test_menu_shows_the_main_menu(post_webhook, graph, shop, text):  # noqa: F81
     reply = graph.sends[-1]
     assert _button_ids(reply) == ["browse", "cart:view", "help"]
     assert "found nothing" not in _body(reply)
+
+
+# --- deals keep what was asked --------------------------------------------------------------
+def test_deals_on_a_type_under_a_budget_list_only_the_deals_that_keep_them(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given: a laptop and a tablet on sale, and a laptop on sale above the budget
+    for key, was in (("ideapad", "999.00"), ("tab_a9", "249.00"), ("thinkpad", "1399.00")):
+        Product.objects.filter(pk=shop[key].pk).update(compare_at_price=Decimal(was))
+    _customer()
+    # when
+    _say(post_webhook, "any deals on laptops under 1000?")
+    # then
+    assert [p.sku for p in _products_listed(graph.sends[-1])] == ["LEN-IDEA3"]
+
+
+def test_deals_with_none_that_keep_the_limits_fall_back_to_the_search(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given: only a tablet on sale
+    Product.objects.filter(pk=shop["tab_a9"].pk).update(compare_at_price=Decimal("249.00"))
+    _customer()
+    # when
+    _say(post_webhook, "deals on laptops under 1000")
+    # then: the laptop that keeps the budget at full price, never the tablet on sale
+    listed = _products_listed(graph.sends[-1])
+    assert listed and all(p.category.slug == "laptops" and p.price <= 1000 for p in listed)

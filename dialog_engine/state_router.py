@@ -170,8 +170,10 @@ def route_text(understanding: Understanding) -> list[Route]:
         routes.append((FAQ_STATE, ""))
     elif u.names_products and (u.intent in _NOT_ABOUT_PRODUCTS or not u.confident):
         if u.question:
-            # "do you take apple pay?": an FAQ answers only when much closer than a search
-            routes.append((FAQ_STATE, FAQ_OVERRIDE))
+            # "do you take apple pay?": an FAQ answers only when much closer than a search;
+            # a shop question that mentions a type ("if I order a laptop today, when does
+            # it arrive?", the classifier's best reading) takes an FAQ at its usual distance.
+            routes.append((FAQ_STATE, FAQ_TRY if _asks_the_shop(u) else FAQ_OVERRIDE))
         routes.append((SEARCH_STATE, ""))
     elif u.confident and declared is not None:
         if u.question and u.intent in _ASKED_ABOUT:
@@ -183,6 +185,16 @@ def route_text(understanding: Understanding) -> list[Route]:
     # the customer is asked back.
     routes += [(SEARCH_STATE, ""), (FAQ_STATE, FAQ_TRY), (CLARIFY_STATE, "")]
     return list(dict.fromkeys(routes))
+
+
+def _asks_the_shop(u: Understanding) -> bool:
+    """The classifier reads a shop question and the text names products only by type or
+    brand (no model, spec or price limit, which are what a product question asks about)."""
+    return (
+        u.intent == IntentName.FAQ
+        and not u.has_limits
+        and not ({"product_ref", "specs"} & u.slots.keys())
+    )
 
 
 def _command_payload(u: Understanding) -> str:

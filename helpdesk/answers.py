@@ -41,35 +41,49 @@ def faq_threshold(language: str) -> float:
 OVERRIDE_FACTOR = 0.7
 # Beyond this share of the threshold an answer also needs a topic word in common.
 AGREEMENT_FACTOR = 0.6
+# When the intent classifier is sure the message asks about the shop, that is a second,
+# independent reading: the FAQ may be this much further and needs no word in common
+# (dialect rarely shares a stem with the FAQ's wording: "كاش عند الباب؟").
+ASKED_FACTOR = 1.15
 
 
-def faq_match(question: str, language: str = "en", *, override: bool = False) -> FAQHit | None:
+def faq_match(
+    question: str, language: str = "en", *, override: bool = False, asked: bool = False
+) -> FAQHit | None:
     """The FAQ that answers `question`, or None when no FAQ is close enough: then the
     shop says it is not sure and offers a person (never a confident wrong answer).
     `override`: the FAQ would replace an action the customer seems to ask for, so only a
-    much closer FAQ counts."""
-    hits = faq_answer(question, language, k=1)
+    much closer FAQ counts. `asked`: the classifier is sure this is a shop question."""
+    threshold = faq_threshold(language)
+    if override:
+        threshold *= OVERRIDE_FACTOR
+    elif asked:
+        threshold *= ASKED_FACTOR
+    hits = faq_answer(question, language, k=1, threshold=threshold)
     if not hits:
         return None
     hit = hits[0]
-    threshold = faq_threshold(language) * (OVERRIDE_FACTOR if override else 1.0)
     if hit.distance > threshold:
         return None
     # Near the threshold the encoder alone is not trusted ("do you repair screens?" sits
     # close to the extended-warranty FAQ): the closest wording must share a topic word.
-    if hit.distance > threshold * AGREEMENT_FACTOR and not (
-        content_stems(question) & content_stems(hit.wording)
+    if (
+        not asked
+        and hit.distance > threshold * AGREEMENT_FACTOR
+        and not (content_stems(question) & content_stems(hit.wording))
     ):
         return None
     return hit
 
 
-def faq_answer(question: str, language: str = "en", k: int | None = None) -> list[FAQHit]:
+def faq_answer(
+    question: str, language: str = "en", k: int | None = None, threshold: float | None = None
+) -> list[FAQHit]:
     """The FAQs closest to the customer's question, answered in `language`.
 
     Every wording of each FAQ (its question in both languages, its variants) is indexed
-    and an FAQ counts once, by its closest wording; only FAQs within the language's
-    threshold (`faq_threshold`) are answered (the lexical leg re-ranks, it never admits
+    and an FAQ counts once, by its closest wording; only FAQs within `threshold` (the
+    language's, `faq_threshold`, by default) are answered (the lexical leg re-ranks, it never admits
     an FAQ the encoder finds too far)."""
     k = k or settings.FAQ_TOPK
     question = question.strip()
@@ -88,7 +102,7 @@ def faq_answer(question: str, language: str = "en", k: int | None = None) -> lis
         if faq_id not in best:
             best[faq_id] = float(similarities[position])
             closest[faq_id] = matrix.wordings[position]
-    threshold = faq_threshold(language)
+    threshold = faq_threshold(language) if threshold is None else threshold
     scores = {faq_id: sim for faq_id, sim in best.items() if 1.0 - sim <= threshold}
     weight = LEXICAL_WEIGHT.get(language, 0.0)
     if weight and scores:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -9,6 +10,7 @@ from connectors.llm.client import llm_configured
 from helpdesk.answers import faq_match
 from helpdesk.models import FAQ
 from helpdesk.services import unanswered_question_record
+from intent_classifier.types import IntentName
 from message_bus.dto import Button, ReplyButtons
 from recos.search import product_named
 
@@ -16,7 +18,14 @@ from ..state_router import FAQ_OVERRIDE, FAQ_TRY, register
 from .base import DECLINE, State, StateResult, TurnContext
 from .common import menu_button
 
+if TYPE_CHECKING:
+    from intent_classifier import Understanding
+
 logger = logging.getLogger(__name__)
+
+# The classifier's confidence at which its "this asks about the shop" counts as a second
+# reading for the FAQ match (see `helpdesk.answers.ASKED_FACTOR`).
+ASKED_CONFIDENCE = 0.9
 
 
 def _buttons() -> tuple[Button, ...]:
@@ -25,6 +34,15 @@ def _buttons() -> tuple[Button, ...]:
         Button(id="human", title=_("Talk to a person")),
         menu_button(),
     )
+
+
+def _about_products(u: Understanding) -> bool:
+    """A message no FAQ answers that is about products rather than the shop: it names a
+    brand, a model or a spec ("does the anker 100w charger charge a laptop?"), or names a
+    type without asking anything ("a tv for the majlis to watch the matches")."""
+    if not u.names_products:
+        return False
+    return not u.question or bool({"brand", "product_ref", "specs"} & u.slots.keys())
 
 
 @register
@@ -53,11 +71,18 @@ class FAQAnswerState(State):
             return self._not_sure(ctx)
         if product_named(u.query or u.text, ctx.language) is not None:
             return DECLINE
-        hit = faq_match(u.text, ctx.language, override=ctx.payload == FAQ_OVERRIDE)
+        hit = faq_match(
+            u.text,
+            ctx.language,
+            override=ctx.payload == FAQ_OVERRIDE,
+            asked=u.intent == IntentName.FAQ and u.confidence >= ASKED_CONFIDENCE,
+        )
         if hit is not None:
             return self._answer(hit.question, hit.answer)
         if trying:
             return DECLINE  # only a close FAQ answers here; the action the text names goes on
+        if _about_products(u):
+            return DECLINE  # no FAQ for it: the search answers from the catalogue
         if llm_configured():
             # With an LLM, a grounded answer from the FAQs and products it is given
             # (rejected when it states anything they did not say).

@@ -19,7 +19,7 @@ from django.utils import timezone
 from conversation_log.models import Chat
 from helpdesk import embeddings as faq_embeddings
 from helpdesk.embeddings import faq_embeddings_train
-from helpdesk.models import UnansweredQuestion
+from helpdesk.models import FAQ, FAQVariant, UnansweredQuestion
 from intent_classifier.slots import catalog_cache_clear
 from inventory.models import Product
 from orders.selectors import cart_items
@@ -434,3 +434,73 @@ def test_deals_with_none_that_keep_the_limits_fall_back_to_the_search(
     # then: the laptop that keeps the budget at full price, never the tablet on sale
     listed = _products_listed(graph.sends[-1])
     assert listed and all(p.category.slug == "laptops" and p.price <= 1000 for p in listed)
+
+
+# --- a shop question that mentions a type -------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["if i order a laptop today when will it get to me?", "لو طلبت لابتوب اليوم متى يوصلني؟"],
+)
+def test_a_shop_question_naming_a_type_gets_the_faq_not_a_search(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+    text,
+):
+    # given: the delivery FAQ with the shop's usual ways of asking it
+    delivery = FAQ.objects.get(question_en="How long does delivery take?")
+    FAQVariant.objects.create(
+        faq=delivery, language="en", text="when will it reach me if i order today"
+    )
+    FAQVariant.objects.create(faq=delivery, language="ar", text="لو طلبت اليوم متى يوصلني")
+    faq_embeddings_train()
+    _customer()
+    # when
+    _say(post_webhook, text)
+    # then: the delivery answer, no product list
+    reply = graph.sends[-1]
+    assert _row_ids(reply) == []
+    assert _body(reply).startswith("*") and "2" in _body(reply)
+
+
+def test_a_product_question_no_faq_answers_is_searched(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given
+    _customer()
+    # when: a brand and a type, asked as a question no FAQ answers
+    _say(post_webhook, "does the anker cable charge fast?")
+    # then: the catalogue answers, not "I do not have an answer"
+    skus = [p.sku for p in _products_listed(graph.sends[-1])]
+    body = _body(graph.sends[-1])
+    assert "CBL-USBC" in skus or "CBL-USBC" in str(graph.sends[-1]) or "Anker" in body
+
+
+def test_an_unsure_shop_question_naming_a_type_tries_the_faq_at_its_usual_distance():
+    # given: the classifier's best (unsure) reading is a shop question; a type is named
+    from dialog_engine.state_router import FAQ_OVERRIDE, FAQ_TRY, route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    asked = Understanding(
+        "when does a laptop arrive?",
+        "when does a laptop arrive",
+        IntentName.FAQ,
+        0.45,
+        {"category": "laptops"},
+        question=True,
+    )
+    limited = Understanding(
+        "laptop under 500?",
+        "laptop under 500",
+        IntentName.FAQ,
+        0.45,
+        {"category": "laptops", "budget_max": Decimal("500")},
+        question=True,
+    )
+    # then: the FAQ first at its usual distance, then the search; a price limit is a
+    # product question, which the FAQ may take only when much closer
+    assert route_text(asked)[:2] == [("faq_answer", FAQ_TRY), ("search", "")]
+    assert route_text(limited)[:2] == [("faq_answer", FAQ_OVERRIDE), ("search", "")]

@@ -163,3 +163,18 @@ def test_an_exact_question_matches_and_an_override_needs_a_closer_one(faqs, sett
     # and with a threshold of 0 not even a paraphrase answers
     settings.FAQ_DIST_REF_EN = 0.0
     assert faq_match("what's your policy on returning stuff", "en") is None
+
+
+def test_a_question_the_classifier_is_sure_of_takes_a_slightly_further_faq(faqs, settings):
+    # given: a dialect question just beyond the threshold, sharing no word with the FAQ
+    faq_embeddings_train()
+    question = "اقدر ادفع كاش للمندوب"
+    (nearest,) = faq_answer(question, "ar", k=1, threshold=1.0)
+    settings.FAQ_DIST_REF_AR = nearest.distance / 1.1
+    # when / then: the encoder alone does not answer it; with the classifier's reading
+    # that it asks about the shop, the same FAQ does
+    assert faq_match(question, "ar") is None
+    assert faq_match(question, "ar", asked=True).faq == nearest.faq == faqs["payment"]
+    # and never beyond the widened threshold
+    settings.FAQ_DIST_REF_AR = nearest.distance / 1.2
+    assert faq_match(question, "ar", asked=True) is None

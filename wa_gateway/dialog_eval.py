@@ -33,6 +33,7 @@ from .console import ConsoleCustomer
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "dialog_engine" / "eval"
 BLIND_FILES = {"en": "blind_en.yaml", "ar": "blind_ar.yaml"}
+DEV_SETS = ("dev", "dev2")  # tuned on: `dev.yaml` (catalogue in view), `dev2.yaml` (brief only)
 EVAL_PHONE_PREFIX = "19990"  # eval customers are deleted after the run
 
 # A product type → the category slugs it accepts (a product in a child category counts).
@@ -141,14 +142,15 @@ class Item:
 
 
 def items_load(name: str) -> list[Item]:
-    """The items of a set: `dev`, `blind`, or a YAML file (a list, or `en:`/`ar:` lists)."""
+    """The items of a set: `dev`, `dev2`, `blind`, or a YAML file (a list, or `en:`/`ar:`
+    lists)."""
     if name == "blind":
         return [
             item
             for language, file in BLIND_FILES.items()
             for item in _load(EVAL_DIR / file, language)
         ]
-    path = EVAL_DIR / "dev.yaml" if name == "dev" else Path(name)
+    path = EVAL_DIR / f"{name}.yaml" if name in DEV_SETS else Path(name)
     return _load(path, None)
 
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--set", default="dev", help="dev, blind, or a YAML file")
+        parser.add_argument("--set", default="dev", help="dev, dev2, blind, or a YAML file")
         parser.add_argument("--language", choices=["en", "ar"], help="only this language")
         parser.add_argument(
             "--require",

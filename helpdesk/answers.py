@@ -8,7 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
+from brandkit.models import Brand
+from inventory.models import Category
 from recos.encoders import get_encoder
+from recos.index import VersionedCache
 from recos.language import content_stems, encoder_text, stemmed_tokens
 
 from .embeddings import faq_matrix
@@ -41,10 +44,39 @@ def faq_threshold(language: str) -> float:
 OVERRIDE_FACTOR = 0.7
 # Beyond this share of the threshold an answer also needs a topic word in common.
 AGREEMENT_FACTOR = 0.6
-# When the intent classifier is sure the message asks about the shop, that is a second,
-# independent reading: the FAQ may be this much further and needs no word in common
-# (dialect rarely shares a stem with the FAQ's wording: "كاش عند الباب؟").
-ASKED_FACTOR = 1.15
+# When the intent classifier is sure an Arabic message asks about the shop, that is a
+# second, independent reading: the FAQ may be this much further and needs no word in
+# common (dialect rarely shares a stem with the FAQ's wording: "كاش عند الباب؟"). English
+# is served by the encoder and the topic-word check alone (measured: the relaxation there
+# answered more questions with the wrong FAQ).
+ASKED_FACTOR = {"ar": 1.15}
+
+
+def _vocabulary_version(_key: str) -> tuple:
+    return (
+        Category.objects.count(),
+        Category.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        Brand.objects.count(),
+        Brand.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    )
+
+
+def _vocabulary_load(_key: str) -> frozenset[str]:
+    names = [*Category.objects.values_list("name_en", "name_ar")]
+    names += [*Brand.objects.values_list("name_en", "name_ar")]
+    return frozenset(stem for pair in names for name in pair for stem in content_stems(name or ""))
+
+
+# The stems of product types and brands: sharing one with an FAQ's wording ("apple" in
+# "do you take apple pay?") is not agreement on the topic ("does the apple watch have a
+# sim?" is not a payment question).
+product_vocabulary: VersionedCache[frozenset[str]] = VersionedCache(
+    _vocabulary_version, _vocabulary_load
+)
+
+
+def _topic_words_shared(question: str, wording: str) -> set[str]:
+    return (content_stems(question) & content_stems(wording)) - product_vocabulary.get("all")
 
 
 def faq_match(
@@ -53,12 +85,14 @@ def faq_match(
     """The FAQ that answers `question`, or None when no FAQ is close enough: then the
     shop says it is not sure and offers a person (never a confident wrong answer).
     `override`: the FAQ would replace an action the customer seems to ask for, so only a
-    much closer FAQ counts. `asked`: the classifier is sure this is a shop question."""
+    much closer FAQ counts. `asked`: the classifier is sure this is a shop question
+    (see `ASKED_FACTOR`)."""
     threshold = faq_threshold(language)
+    asked = asked and language in ASKED_FACTOR
     if override:
         threshold *= OVERRIDE_FACTOR
     elif asked:
-        threshold *= ASKED_FACTOR
+        threshold *= ASKED_FACTOR[language]
     hits = faq_answer(question, language, k=1, threshold=threshold)
     if not hits:
         return None
@@ -66,11 +100,12 @@ def faq_match(
     if hit.distance > threshold:
         return None
     # Near the threshold the encoder alone is not trusted ("do you repair screens?" sits
-    # close to the extended-warranty FAQ): the closest wording must share a topic word.
+    # close to the extended-warranty FAQ): the closest wording must share a topic word, a
+    # word that is not a product type or brand.
     if (
         not asked
         and hit.distance > threshold * AGREEMENT_FACTOR
-        and not (content_stems(question) & content_stems(hit.wording))
+        and not _topic_words_shared(question, hit.wording)
     ):
         return None
     return hit

@@ -71,12 +71,10 @@ class FAQAnswerState(State):
             return self._not_sure(ctx)
         if product_named(u.query or u.text, ctx.language) is not None:
             return DECLINE
-        hit = faq_match(
-            u.text,
-            ctx.language,
-            override=ctx.payload == FAQ_OVERRIDE,
-            asked=u.intent == IntentName.FAQ and u.confidence >= ASKED_CONFIDENCE,
-        )
+        asked = u.intent == IntentName.FAQ and u.confidence >= ASKED_CONFIDENCE
+        if _about_products(u) and not asked:
+            return DECLINE  # a product question, unless the classifier is sure it is not
+        hit = faq_match(u.text, ctx.language, override=ctx.payload == FAQ_OVERRIDE, asked=asked)
         if hit is not None:
             return self._answer(hit.question, hit.answer)
         if trying:

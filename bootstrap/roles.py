@@ -5,11 +5,12 @@ it (run by `manage.py setup_roles` and after every `migrate`). Least privilege:
 - Support reads conversations and customers and works the human-handoff desk (the reply
   form and ending a handoff need `change_chat`); no orders, no catalog.
 - Catalog edits products (stock included), categories, brands and their aliases, specs and
-  FAQs with their variants, and triages the questions the bot could not answer; orders are
-  view-only. Brands, categories, products and specs are
+  FAQs with their variants, maps Shopify product types and collections onto the taxonomy,
+  and triages the questions the bot could not answer; orders are view-only. Brands, categories, products and specs are
   deactivated, never deleted (orders and product specs refer to them).
 - Orders manager works orders (the status actions of the order list, marking paid and
-  cancelling included, need `change_order`) and payments (refunds are a payment status);
+  cancelling included, need `change_order`), payments (refunding through the provider
+  needs `refund_payment`) and the orders pushed to Shopify;
   customers, shipping and payment options are view-only (the order form looks them up).
 Users, groups, permissions, beat schedules, login lockouts and shop settings are left to
 superusers: no role lists them.
@@ -56,12 +57,21 @@ ROLES: dict[str, frozenset[str]] = {
         # Triage of what the bot could not answer: turn it into an FAQ, or dismiss it.
         | _perms("helpdesk", "unansweredquestion", "view", "change")
         | ORDERS_VIEW
+        # Shopify product types and collections mapped onto the taxonomy (docs/SHOPIFY.md).
+        | _perms("shopify_admin", "categorymapping", "view", "add", "change", "delete")
+        | _perms("shopify_admin", "unmappedproducttype", "view")
+        | _perms("shopify_admin", "collection", "view", "change")
     ),
     ORDERS_MANAGER: (
         ORDERS_VIEW
         | _perms("orders", "order", "change")
         | _perms("payments", "payment", "view", "add", "change")
+        # Refunding through the payment provider moves money: its own permission.
+        | frozenset({"payments.refund_payment"})
+        | _perms("payments", "paymentevent", "view")
         | _perms("payments", "paymentoption", "view")
+        # Orders pushed to Shopify: their state, and "push again" after a failure.
+        | _perms("shopify_admin", "orderpush", "view", "change")
         | _perms("orders", "shippingoption", "view")
         | _perms("users", "customer", "view")
     ),

@@ -3,7 +3,9 @@
 Fills a scratch MariaDB database (`shop_dashboard_bench`, created and migrated; reused on the
 next run when it already holds the same volume) with 100k orders (with items, status events
 and their carts) spread over 90 days, 1M messages (half inbound, half outbound with delivery
-statuses and Meta error codes), chats, handoffs and unanswered questions, by INSERT ... SELECT
+statuses and Meta error codes), chats, handoffs, unanswered questions and the funnel's events
+(3 searches per order, a tenth of them with no result, and 1.2 checkouts started per order),
+by INSERT ... SELECT
 from MariaDB's sequence tables (seconds, not minutes). Then renders the dashboard view `--runs`
 times through the Django test client logged in as staff, and prints p50/p95 ms and the median
 time of each panel's selectors, with the schema's indexes (orders migration 0005 added three
@@ -36,6 +38,9 @@ HOST = "127.0.0.1"
 CUSTOMERS = 20_000
 ABANDONED_CARTS = 30_000
 QUESTIONS = 300
+SEARCHES_PER_ORDER = 3
+CHECKOUTS_PER_ORDER = 1.2
+SEARCH_WORDS = 500  # distinct search texts, so "no result" groups a realistic spread
 PRODUCTS = 20
 DAYS = 90
 TARGET_P95_MS = 300.0
@@ -122,7 +127,7 @@ def populate(*, orders: int, messages: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from conversation_log.models import Chat, Message
+    from conversation_log.models import Chat, Message, ShopEvent
     from helpdesk.models import UnansweredQuestion
     from orders.models import Cart, CartItem, Order, OrderEvent, OrderItem
     from tests.factories import PaymentOptionFactory, ProductFactory, ShippingOptionFactory
@@ -314,17 +319,44 @@ def populate(*, orders: int, messages: int) -> None:
             },
         ),
     )
+    step(
+        "search events",
+        lambda: insert_select(
+            ShopEvent,
+            source=f"seq_1_to_{orders * SEARCHES_PER_ORDER}",
+            exprs={
+                "kind": "'search'",
+                "customer_id": f"{customers} + MOD(seq * 13, {CUSTOMERS})",
+                "query": f"CONCAT('bench query ', MOD(seq * 31, {SEARCH_WORDS}))",
+                "language": "IF(MOD(seq, 3) = 0, 'ar', 'en')",
+                "results": "IF(MOD(seq, 10) = 0, 0, 1 + MOD(seq, 9))",
+                "created_at": spread("seq"),
+            },
+        ),
+    )
+    step(
+        "checkout events",
+        lambda: insert_select(
+            ShopEvent,
+            source=f"seq_1_to_{int(orders * CHECKOUTS_PER_ORDER)}",
+            exprs={
+                "kind": "'checkout'",
+                "customer_id": f"{customers} + MOD(seq * 17, {CUSTOMERS})",
+                "created_at": spread("seq + 3"),
+            },
+        ),
+    )
     get_user_model().objects.create_superuser("bench-staff", "bench@example.com", "pw")
     with connection.cursor() as cursor:
         cursor.execute(
             "ANALYZE TABLE orders_order, orders_cart, orders_cartitem, orders_orderevent, "
-            "conversation_log_message, conversation_log_chat"
+            "conversation_log_message, conversation_log_chat, conversation_log_shopevent"
         )
         cursor.fetchall()
 
 
 def populated(*, orders: int, messages: int) -> bool:
-    from conversation_log.models import Message
+    from conversation_log.models import Message, ShopEvent
     from orders.models import Order
     from users.models import Customer
 
@@ -332,6 +364,7 @@ def populated(*, orders: int, messages: int) -> bool:
         Order.objects.filter(order_number__startswith="BENCH-").count() == orders
         and Message.objects.count() >= messages
         and Customer.objects.filter(last_inbound_at__isnull=False).exists()
+        and ShopEvent.objects.exists()
     )
 
 
@@ -343,7 +376,11 @@ def measure(*, runs: int, label: str) -> tuple[float, float]:
 
     from bootstrap import dashboard
     from bootstrap.selectors import beat_schedule_list, celery_queue_depth, dashboard_funnel_list
-    from conversation_log.selectors import chat_list_open_handoffs, message_delivery_counts
+    from conversation_log.selectors import (
+        chat_list_open_handoffs,
+        message_delivery_counts,
+        shop_search_no_result_list,
+    )
     from helpdesk.selectors import unanswered_question_list_top
     from orders.selectors import order_daily_totals
 
@@ -368,6 +405,9 @@ def measure(*, runs: int, label: str) -> tuple[float, float]:
         "orders per day (30 d)": lambda: order_daily_totals(since=since30, until=now),
         "funnel (7 d + 30 d)": lambda: dashboard_funnel_list(starts=[since7, since30]),
         "unanswered questions": lambda: unanswered_question_list_top(limit=10),
+        "no-result searches (30 d)": lambda: shop_search_no_result_list(
+            since=since30, until=now, limit=10
+        ),
         "handoff queue": lambda: list(chat_list_open_handoffs()[:50]),
         "delivery (7 d)": lambda: message_delivery_counts(since=since7, until=now),
         "celery queue + beat": lambda: (celery_queue_depth(), beat_schedule_list()),

@@ -14,15 +14,19 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bootstrap.selectors import beat_schedule_list, celery_queue_depth, dashboard_funnel_list
-from conversation_log.selectors import chat_list_open_handoffs, message_delivery_counts
+from conversation_log.selectors import (
+    chat_list_open_handoffs,
+    message_delivery_counts,
+    shop_search_no_result_list,
+)
 from helpdesk.selectors import unanswered_question_list_top
 from orders.selectors import order_daily_totals
 
@@ -30,6 +34,8 @@ SALES_DAYS = 30
 FUNNEL_PERIODS = (7, 30)
 DELIVERY_DAYS = 7
 TOP_QUESTIONS = 10
+NO_RESULT_DAYS = 30
+TOP_NO_RESULT = 10
 HANDOFF_ROWS = 50
 
 FUNNEL_LABELS = {
@@ -114,6 +120,37 @@ def _delivery(now: datetime) -> dict[str, Any]:
     }
 
 
+def _no_result_searches(request: HttpRequest, now: datetime) -> dict[str, Any]:
+    """The top searches that found nothing, each with the admin pages where staff fix it
+    (shown only to those allowed to use them): a brand's aliases (an inline of the brand
+    page, so the brand is picked first), a category's search terms, or a new product whose
+    name is prefilled with the words (the admin's add form takes initial values from the
+    query string)."""
+    user = request.user
+    can_alias = user.has_perm("brandkit.change_brand") and user.has_perm("brandkit.add_brandalias")
+    can_terms = user.has_perm("inventory.change_category")
+    can_product = user.has_perm("inventory.add_product")
+    product_add = reverse("admin:inventory_product_add")
+    rows = []
+    for search in shop_search_no_result_list(
+        since=period_start(days=NO_RESULT_DAYS, now=now), until=now, limit=TOP_NO_RESULT
+    ):
+        prefill = QueryDict(mutable=True)
+        prefill["name_ar" if search.language == "ar" else "name_en"] = search.query
+        rows.append(
+            {
+                "search": search,
+                "product_url": f"{product_add}?{prefill.urlencode()}" if can_product else "",
+            }
+        )
+    return {
+        "rows": rows,
+        "days": NO_RESULT_DAYS,
+        "brands_url": reverse("admin:brandkit_brand_changelist") if can_alias else "",
+        "categories_url": reverse("admin:inventory_category_changelist") if can_terms else "",
+    }
+
+
 @staff_member_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """The dashboard page; staff only (others are sent to the admin login)."""
@@ -126,6 +163,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "funnel": _funnel(now),
         "questions": unanswered_question_list_top(limit=TOP_QUESTIONS),
         "can_make_faq": request.user.has_perm("helpdesk.add_faq"),
+        "no_result": _no_result_searches(request, now),
         "handoffs": _handoffs(now),
         "delivery": _delivery(now),
         "delivery_days": DELIVERY_DAYS,

@@ -95,8 +95,8 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule(
         name="Purge old messages",
         task="conversation_log.message_purge_old",
-        description="Messages and their delivery statuses older than DATA_RETENTION_DAYS "
-        "are deleted.",
+        description="Messages and their delivery statuses, and the dashboard's search and "
+        "checkout events, older than DATA_RETENTION_DAYS are deleted.",
         crontab={"minute": "15", "hour": "3"},
         expire_seconds=6 * 3600,
     ),

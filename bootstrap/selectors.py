@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from brandkit.models import Brand, SpecDefinition
+from conversation_log.selectors import shop_event_customer_counts
 from helpdesk.models import FAQ
 from inventory.models import Category, Product
 from orders.models import ShippingOption
@@ -127,28 +128,30 @@ class FunnelStep:
 
 def dashboard_funnel_list(*, starts: Sequence[datetime]) -> list[tuple[FunnelStep, ...]]:
     """The sales funnel of each period from a start to now: conversations (customers who
-    wrote) → product searches → carts with an item → checkouts started → orders placed →
-    paid (four aggregate queries for all periods together).
+    wrote) → product searches (customers who had a search answered) → carts with an item →
+    checkouts started (customers) → orders placed → paid (five aggregate queries for all
+    periods together).
 
     Each step is counted on its own date in the period, not as a cohort of customers.
-    Product searches and checkouts started are not stored anywhere (the turn's route is
-    only logged, the checkout state lives in the chat's current context): their count is
-    None and the next rate is taken against the last measured step.
+    Searches and checkouts count customers once however often they searched or started
+    a checkout, so their rate is comparable with "conversations".
     """
+    now = timezone.now()
     conversations = customer_counts_wrote_since(starts=starts)
-    orders = order_funnel_counts(starts=starts, until=timezone.now())
+    events = shop_event_customer_counts(starts=starts, until=now)
+    orders = order_funnel_counts(starts=starts, until=now)
     return [
         _funnel_steps(
             [
                 ("conversations", talked),
-                ("searches", None),
+                ("searches", customers.searchers),
                 ("carts", period.carts_with_items),
-                ("checkouts", None),
+                ("checkouts", customers.checkouts),
                 ("orders", period.orders_placed),
                 ("paid", period.orders_paid),
             ]
         )
-        for talked, period in zip(conversations, orders, strict=True)
+        for talked, customers, period in zip(conversations, events, orders, strict=True)
     ]
 
 

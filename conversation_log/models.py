@@ -274,3 +274,41 @@ class MessageTemplate(models.Model):
                 errors.append(f"{source!r} is not one of {', '.join(SlotSource.values)}.")
         if errors:
             raise ValidationError({"slot_map": errors})
+
+
+class ShopEventKind(models.TextChoices):
+    SEARCH = "search", "Product search"
+    CHECKOUT_STARTED = "checkout", "Checkout started"
+
+
+SHOP_EVENT_QUERY_MAX = 200
+
+
+class ShopEvent(models.Model):
+    """One step of the sales funnel the rest of the record does not keep: a product search
+    the bot answered (what was searched, how many products it found) or a checkout started.
+    Append-only: one INSERT per event from the dialog turn, read only by the staff
+    dashboard, deleted after DATA_RETENTION_DAYS with the messages."""
+
+    kind = models.CharField(max_length=8, choices=ShopEventKind.choices)
+    customer = models.ForeignKey(
+        "users.Customer", related_name="shop_events", on_delete=models.CASCADE
+    )
+    # Searches only: the words as understood, lower-case with whitespace collapsed, so
+    # the dashboard groups "Drone " and "drone" without work at read time.
+    query = models.CharField(max_length=SHOP_EVENT_QUERY_MAX, blank=True)
+    language = models.CharField(max_length=2, blank=True)
+    results = models.PositiveIntegerField(default=0, help_text="Products found (searches).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The funnel: distinct customers per kind in a period, from the index alone.
+            models.Index(fields=["kind", "created_at", "customer"], name="shopevent_kind_day"),
+            # Searches with no result in a period.
+            models.Index(fields=["kind", "results", "created_at"], name="shopevent_results"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by customer #{self.customer_id}"

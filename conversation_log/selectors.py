@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
-from .models import Chat, DeliveryStatus, Direction, Message
+from .models import Chat, DeliveryStatus, Direction, Message, ShopEvent, ShopEventKind
 
 
 def chat_get(*, chat_id: int) -> Chat | None:
@@ -111,3 +112,79 @@ def message_delivery_counts(*, since: datetime, until: datetime) -> DeliveryCoun
         failed=failed,
         failure_codes=codes,
     )
+
+
+@dataclass(frozen=True)
+class ShopEventCounts:
+    """Distinct customers who searched for products / started a checkout in a period."""
+
+    searchers: int
+    checkouts: int
+
+
+def shop_event_customer_counts(
+    *, starts: Sequence[datetime], until: datetime
+) -> list[ShopEventCounts]:
+    """For each period [start, until): the customers who had a search answered and those who
+    started a checkout, each customer once. One aggregate query for all periods and both
+    kinds, read from the (kind, created_at, customer) index."""
+    first = min(starts)
+    aggregates = {}
+    for i, start in enumerate(starts):
+        for kind in ShopEventKind.values:
+            aggregates[f"{kind}{i}"] = Count(
+                "customer_id", distinct=True, filter=Q(kind=kind, created_at__gte=start)
+            )
+    counts = ShopEvent.objects.filter(
+        kind__in=ShopEventKind.values, created_at__gte=first, created_at__lt=until
+    ).aggregate(**aggregates)
+    return [
+        ShopEventCounts(
+            searchers=counts[f"{ShopEventKind.SEARCH}{i}"],
+            checkouts=counts[f"{ShopEventKind.CHECKOUT_STARTED}{i}"],
+        )
+        for i in range(len(starts))
+    ]
+
+
+@dataclass(frozen=True)
+class NoResultSearch:
+    """Searches that found nothing, grouped by their words (stored normalised)."""
+
+    query: str
+    count: int
+    customers: int
+    language: str
+    last_at: datetime
+
+
+def shop_search_no_result_list(
+    *, since: datetime, until: datetime, limit: int = 10
+) -> list[NoResultSearch]:
+    """The most frequent searches since `since` that found no product, most searched first
+    (ties: most recent first); searches with no words (a budget alone) are left out. One
+    GROUP BY on the (kind, results, created_at) index."""
+    rows = (
+        ShopEvent.objects.filter(
+            kind=ShopEventKind.SEARCH, results=0, created_at__gte=since, created_at__lt=until
+        )
+        .exclude(query="")
+        .values("query")
+        .annotate(
+            n=Count("id"),
+            customers=Count("customer_id", distinct=True),
+            lang=Max("language"),
+            last_at=Max("created_at"),
+        )
+        .order_by("-n", "-last_at", "query")[:limit]
+    )
+    return [
+        NoResultSearch(
+            query=row["query"],
+            count=row["n"],
+            customers=row["customers"],
+            language=row["lang"],
+            last_at=row["last_at"],
+        )
+        for row in rows
+    ]

@@ -19,6 +19,7 @@ from users.selectors import customer_in_service_window
 from .exceptions import CustomerOptedOut, EmptyReply, OutsideServiceWindow
 from .models import (
     CALLBACK_STATUSES,
+    SHOP_EVENT_QUERY_MAX,
     STATUS_RANK,
     Chat,
     DeliveryStatus,
@@ -26,6 +27,8 @@ from .models import (
     EarlyStatus,
     Feedback,
     Message,
+    ShopEvent,
+    ShopEventKind,
 )
 from .outbound import outbound_text_send
 
@@ -186,6 +189,44 @@ def message_purge_before(*, before: datetime, batch_size: int = 1000) -> int:
             return deleted
         with transaction.atomic():
             count, _ = Message.objects.filter(pk__in=ids).delete()
+        deleted += count
+
+
+def shop_event_query_key(text: str) -> str:
+    """A search's words as stored and grouped: lower-case, whitespace collapsed, capped."""
+    return " ".join(text.split()).lower()[:SHOP_EVENT_QUERY_MAX]
+
+
+def shop_event_record(
+    *, kind: str, customer_id: int, query: str = "", language: str = "", results: int = 0
+) -> ShopEvent:
+    """Append one funnel event (a search answered, a checkout started): a single INSERT,
+    no read, so it costs the turn nothing noticeable."""
+    if kind not in ShopEventKind.values:
+        raise ValueError(f"unknown shop event kind {kind!r}")
+    return ShopEvent.objects.create(
+        kind=kind,
+        customer_id=customer_id,
+        query=shop_event_query_key(query) if kind == ShopEventKind.SEARCH else "",
+        language=language[:2],
+        results=max(results, 0),
+    )
+
+
+def shop_event_purge_before(*, before: datetime, batch_size: int = 1000) -> int:
+    """Delete funnel events created before `before` (the retention limit: a search's words
+    are the customer's), in short batches like the messages; returns how many."""
+    deleted = 0
+    while True:
+        ids = list(
+            ShopEvent.objects.filter(kind__in=ShopEventKind.values, created_at__lt=before)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            count, _ = ShopEvent.objects.filter(pk__in=ids).delete()
         deleted += count
 
 

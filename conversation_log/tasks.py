@@ -1,4 +1,4 @@
-"""Beat housekeeping of conversations: closing idle chats and purging old messages.
+"""Beat housekeeping of conversations: closing idle chats, purging old messages and events.
 
 Both tasks are idempotent (conditional updates and deletes by age) and safe to overlap.
 """
@@ -14,7 +14,12 @@ from django.utils import timezone
 from project_core.task_policy import shop_task
 
 from .selectors import chat_ids_inactive
-from .services import chat_close_inactive, early_statuses_purge, message_purge_before
+from .services import (
+    chat_close_inactive,
+    early_statuses_purge,
+    message_purge_before,
+    shop_event_purge_before,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +47,18 @@ def chat_close_inactive_task() -> dict[str, int]:
 
 @shop_task(name="conversation_log.message_purge_old", soft_time_limit=540, time_limit=600)
 def message_purge_old_task() -> dict[str, int]:
-    """Delete messages, with their delivery statuses, older than DATA_RETENTION_DAYS, and
-    status callbacks that never matched a message of ours."""
+    """Delete messages, with their delivery statuses, and the funnel's search and checkout
+    events older than DATA_RETENTION_DAYS, and status callbacks that never matched a
+    message of ours."""
     before = timezone.now() - timedelta(days=settings.DATA_RETENTION_DAYS)
     deleted = message_purge_before(before=before)
+    events = shop_event_purge_before(before=before)
     orphans = early_statuses_purge(before=timezone.now() - EARLY_STATUS_KEEP)
     logger.info(
-        "purged %d old messages, %d unmatched status callbacks",
+        "purged %d old messages, %d old funnel events, %d unmatched status callbacks",
         deleted,
+        events,
         orphans,
-        extra={"deleted": deleted, "early_statuses": orphans},
+        extra={"deleted": deleted, "shop_events": events, "early_statuses": orphans},
     )
-    return {"deleted": deleted, "early_statuses": orphans}
+    return {"deleted": deleted, "shop_events": events, "early_statuses": orphans}

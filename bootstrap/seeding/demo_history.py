@@ -1,10 +1,14 @@
 """`manage.py seed --demo-history`: a few weeks of believable activity for the staff
 dashboard (orders with items and status events, chats and messages with delivery statuses
-and Meta error codes, open handoffs, unanswered questions), a few hundred rows.
+and Meta error codes, open handoffs, unanswered questions, the searches and checkouts
+started that lead to the carts and orders, and searches that found nothing), a few hundred
+rows.
 
 Deterministic (a fixed random seed, rows named DEMO-…) and idempotent: every row has a
 stable identity (customer wa_id, order number, wamid, question key) and is created only when
-missing, so a second run adds nothing. Times are spread over the `days` before the first run.
+missing, so a second run adds nothing (the funnel events are made once, with the first
+carts: none are added while the demo customers have any). Times are spread over the `days`
+before the first run.
 Needs the catalog, shipping and payment options of `seed` (the command runs it first).
 """
 
@@ -18,7 +22,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from conversation_log.models import Chat, DeliveryStatus, Direction, Message
+from conversation_log.models import (
+    Chat,
+    DeliveryStatus,
+    Direction,
+    Message,
+    ShopEvent,
+    ShopEventKind,
+)
+from conversation_log.services import shop_event_record
 from helpdesk.models import UnansweredQuestion
 from helpdesk.services import unanswered_key
 from inventory.models import Product
@@ -55,6 +67,20 @@ QUESTIONS = [
     ("Do you repair cracked screens?", "en", 4),
     ("هل تشحنون إلى الكويت؟", "ar", 3),
     ("Is there a student discount?", "en", 2),
+]
+
+# What demo customers searched for before filling a cart, by language.
+SEARCHES = {
+    "en": ["wireless earbuds", "samsung phone", "laptop under 1000", "smart watch", "iphone"],
+    "ar": ["سماعات لاسلكية", "جوال سامسونج", "لابتوب", "ساعة ذكية"],
+}
+# Searches that found nothing (words, language, how many times): the dashboard's list.
+NO_RESULT_SEARCHES = [
+    ("drone", "en", 8),
+    ("ps5 pro", "en", 6),
+    ("سكوتر كهربائي", "ar", 5),
+    ("smart ring", "en", 3),
+    ("robot vacuum", "en", 2),
 ]
 
 
@@ -237,6 +263,72 @@ def _orders(
         report.add("abandoned carts")
 
 
+def _event(
+    customer: Customer, kind: str, at: datetime, *, query: str = "", results: int = 0
+) -> None:
+    event = shop_event_record(
+        kind=kind,
+        customer_id=customer.pk,
+        query=query,
+        language=customer.language,
+        results=results,
+    )
+    # created_at is auto_now_add: set the historical time afterwards.
+    ShopEvent.objects.filter(pk=event.pk).update(created_at=at)
+
+
+def _events(
+    customers: list[Customer], now: datetime, rng: random.Random, report: DemoHistoryReport
+) -> None:
+    """The funnel steps nothing else records, consistent with the carts and orders: a
+    search (that found products) before each demo cart, a checkout started before each
+    order and for a third of the abandoned carts, searches by customers who bought
+    nothing, and the searches that found nothing."""
+    if ShopEvent.objects.filter(customer__in=customers).exists():
+        return
+    carts = Cart.objects.filter(customer__in=customers).select_related("customer")
+    for n, cart in enumerate(carts.order_by("pk")):
+        words = SEARCHES[cart.customer.language]
+        _event(
+            cart.customer,
+            ShopEventKind.SEARCH,
+            cart.created_at - timedelta(minutes=rng.randrange(2, 30)),
+            query=words[rng.randrange(len(words))],
+            results=rng.randint(2, 9),
+        )
+        report.add("searches")
+        if cart.status == CartStatus.ORDERED or n % 3 == 0:
+            _event(
+                cart.customer,
+                ShopEventKind.CHECKOUT_STARTED,
+                cart.created_at + timedelta(minutes=5),
+            )
+            report.add("checkouts started")
+    with_carts = set(carts.values_list("customer_id", flat=True))
+    for customer in customers:
+        if customer.pk in with_carts or rng.random() < 0.4:
+            continue
+        words = SEARCHES[customer.language]
+        _event(
+            customer,
+            ShopEventKind.SEARCH,
+            _at(now, rng, DEMO_DAYS),
+            query=words[rng.randrange(len(words))],
+            results=rng.randint(1, 9),
+        )
+        report.add("searches")
+    for query, language, times in NO_RESULT_SEARCHES:
+        askers = [c for c in customers if c.language == language]
+        for _time in range(times):
+            _event(
+                askers[rng.randrange(len(askers))],
+                ShopEventKind.SEARCH,
+                _at(now, rng, DEMO_DAYS),
+                query=query,
+            )
+            report.add("searches")
+
+
 def _questions(now: datetime, report: DemoHistoryReport) -> None:
     for n, (text, language, count) in enumerate(QUESTIONS):
         _question, made = UnansweredQuestion.objects.get_or_create(
@@ -262,5 +354,6 @@ def demo_history_seed(*, now: datetime | None = None) -> DemoHistoryReport:
     customers = _customers(report)
     _chats(customers, now, random.Random(rng.random()), report)
     _orders(customers, now, random.Random(rng.random()), report)
+    _events(customers, now, random.Random(rng.random()), report)
     _questions(now, report)
     return report

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from bootstrap.selectors import beat_schedule_list, celery_queue_depth, dashboard_funnel_list
-from conversation_log.models import Chat, DeliveryStatus, Message
+from conversation_log.models import Chat, DeliveryStatus, Message, ShopEvent
+from conversation_log.services import shop_event_record
 from helpdesk.models import UnansweredQuestion
 from orders.models import Order
 from tests.admin_staff import staff_client
@@ -164,15 +165,74 @@ def test_delivery_failures_are_listed_by_meta_error_code(admin_client: Client) -
     assert "Outside the 24-hour window" in html
 
 
-def test_unmeasured_funnel_steps_say_so_instead_of_a_number(admin_client: Client) -> None:
+def _event(customer: Customer, kind: str, *, days_ago: float, query: str = "", results: int = 0):  # type: ignore[no-untyped-def]
+    event = shop_event_record(
+        kind=kind, customer_id=customer.pk, query=query, language="en", results=results
+    )
+    ShopEvent.objects.filter(pk=event.pk).update(
+        created_at=timezone.now() - timedelta(days=days_ago)
+    )
+    return event
+
+
+def test_the_funnel_shows_searches_and_checkouts_started(admin_client: Client) -> None:
+    # given: three customers searched (one twice), two started a checkout
+    buyers = [CustomerFactory(last_inbound_at=timezone.now()) for _ in range(3)]
+    for customer in buyers:
+        _event(customer, "search", days_ago=1, query="tv", results=3)
+    _event(buyers[0], "search", days_ago=1, query="tv", results=3)
+    for customer in buyers[:2]:
+        _event(customer, "checkout", days_ago=1)
+
     # when
     html = admin_client.get(URL).content.decode()
 
     # then
-    for step in ("searches", "checkouts"):
+    for step, count in (("searches", 3), ("checkouts", 2)):
         row = re.search(rf'<tr id="funnel-{step}">(.*?)</tr>', html, re.S)
-        assert row and "not measured" in row.group(1)
-    assert 'id="no-result-searches"' in html
+        assert row and "not measured" not in row.group(1)
+        cells = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
+        assert cells == [str(count), str(count)]  # last 7 days, last 30 days
+
+
+def test_searches_with_no_result_are_listed_with_counts_and_links_to_fix_them(
+    admin_client: Client,
+) -> None:
+    # given
+    customer = CustomerFactory()
+    for _ in range(3):
+        _event(customer, "search", days_ago=2, query="Smart  Ring")
+    _event(customer, "search", days_ago=2, query="drone")
+    _event(customer, "search", days_ago=2, query="laptop", results=4)
+
+    # when
+    html = admin_client.get(URL).content.decode()
+
+    # then
+    section = re.search(r'id="no-result-searches">(.*?)</div>', html, re.S)
+    assert section
+    rows = re.findall(
+        r'<tr>\s*<td dir="auto">(.*?)</td>\s*<td class="num">(\d+)</td>', section.group(1)
+    )
+    assert rows == [("smart ring", "3"), ("drone", "1")]
+    assert "/admin/inventory/product/add/?name_en=smart+ring" in section.group(1)
+    assert 'href="/admin/brandkit/brand/"' in section.group(1)
+    assert 'href="/admin/inventory/category/"' in section.group(1)
+
+
+def test_no_result_searches_offer_no_links_to_staff_who_may_not_use_them() -> None:
+    # given
+    _event(CustomerFactory(), "search", days_ago=1, query="drone")
+    client = staff_client()
+
+    # when
+    html = client.get(URL).content.decode()
+
+    # then
+    section = re.search(r'id="no-result-searches">(.*?)</div>', html, re.S)
+    assert section and "drone" in section.group(1)
+    assert "/admin/inventory/product/add/" not in section.group(1)
+    assert "/admin/brandkit/brand/" not in section.group(1)
 
 
 def test_queue_depth_reads_n_a_without_a_redis_broker(admin_client: Client, settings) -> None:  # type: ignore[no-untyped-def]
@@ -248,11 +308,16 @@ def test_chart_js_is_served_from_our_static_files_with_its_license(admin_client:
 
 
 # --- bootstrap selectors -----------------------------------------------------------------
-def test_funnel_rates_skip_the_unmeasured_steps() -> None:
-    # given
+def test_funnel_counts_customers_who_searched_and_started_a_checkout() -> None:
+    # given: four customers wrote, three searched, one searched only before the period
     now = timezone.now()
-    for _ in range(4):
-        CustomerFactory(last_inbound_at=now - timedelta(days=2))
+    customers = [CustomerFactory(last_inbound_at=now - timedelta(days=2)) for _ in range(4)]
+    for customer in customers[:3]:
+        _event(customer, "search", days_ago=2, query="phone", results=2)
+        _event(customer, "search", days_ago=1, query="phone", results=2)
+    _event(customers[3], "search", days_ago=10, query="phone", results=2)
+    _event(customers[0], "checkout", days_ago=1)
+    _event(customers[0], "checkout", days_ago=1)
 
     # when
     (funnel,) = dashboard_funnel_list(starts=[now - timedelta(days=7)])
@@ -261,9 +326,9 @@ def test_funnel_rates_skip_the_unmeasured_steps() -> None:
     steps = {s.key: s for s in funnel}
     assert list(steps) == ["conversations", "searches", "carts", "checkouts", "orders", "paid"]
     assert steps["conversations"].count == 4
-    assert steps["searches"].count is None and steps["checkouts"].count is None
+    assert steps["searches"].count == 3 and steps["searches"].rate == 0.75
     assert steps["carts"].count == 0 and steps["carts"].rate == 0.0
-    assert steps["orders"].rate is None  # against zero carts
+    assert steps["checkouts"].count == 1 and steps["checkouts"].rate is None  # against 0 carts
 
 
 @pytest.fixture
@@ -388,5 +453,10 @@ def test_seed_demo_history_fills_the_dashboard_and_is_idempotent(admin_client: C
     html = admin_client.get(URL).content.decode()
     assert "Do you sell drones?" in html
     (funnel,) = dashboard_funnel_list(starts=[timezone.now() - timedelta(days=30)])
-    assert all(step.count for step in funnel if step.count is not None)
+    assert all(step.count for step in funnel)
+    steps = {s.key: s.count for s in funnel}
+    assert steps["conversations"] >= steps["searches"] >= steps["checkouts"]
+    assert steps["checkouts"] >= len({o.customer_id for o in Order.objects.all()})
+    section = re.search(r'id="no-result-searches">(.*?)</div>', html, re.S)
+    assert section and "drone" in section.group(1)
     assert Message.objects.filter(status=DeliveryStatus.FAILED, error_code__isnull=False).exists()

@@ -5,6 +5,8 @@ import uuid
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conversation_log.models import ShopEventKind
+from conversation_log.services import shop_event_record
 from intent_classifier.types import IntentName
 from inventory.exceptions import OutOfStock
 from inventory.selectors import product_get
@@ -110,6 +112,7 @@ class CheckoutState(State):
                 )
             flow.clear()
             flow.update(key=uuid.uuid4().hex, step="name")
+            shop_event_record(kind=ShopEventKind.CHECKOUT_STARTED, customer_id=ctx.customer.pk)
             return self._ask_name()
         if action == "cancel":
             ctx.data.pop("checkout", None)

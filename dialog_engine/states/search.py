@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from brandkit.models import Brand
+from conversation_log.models import ShopEventKind
+from conversation_log.services import shop_event_record
 from intent_classifier.types import IntentName
 from message_bus.dto import Button, ReplyButtons
 from orders.calculations import format_money
@@ -70,11 +72,14 @@ class SearchState(State):
         result = product_search(request)
         label = _label(ctx, request)
         if result.products:
+            _typed_search_record(ctx, results=len(result.products))
             return _page(ctx, result.products, page_number(ctx.payload), label)
         if result.nearest:
+            _typed_search_record(ctx, results=len(result.nearest))
             return _nearest(ctx, result.nearest, result.broken, label)
         if u is not None and not ctx.payload and not u.names_products and not u.confident:
             return DECLINE  # a guess that found nothing: ask the customer back instead
+        _typed_search_record(ctx, results=0)
         return StateResult(
             messages=[
                 ReplyButtons(
@@ -89,6 +94,21 @@ class SearchState(State):
             ],
             next_state="assistant",
         )
+
+
+def _typed_search_record(ctx: TurnContext, *, results: int) -> None:
+    """The dashboard's funnel and "searches with no result": a typed search answered
+    (paging through it with a button is not another search)."""
+    u = ctx.understanding
+    if u is None or ctx.payload:
+        return
+    shop_event_record(
+        kind=ShopEventKind.SEARCH,
+        customer_id=ctx.customer.pk,
+        query=u.query or u.normalised,
+        language=ctx.language,
+        results=results,
+    )
 
 
 def _request(ctx: TurnContext) -> SearchRequest | None:

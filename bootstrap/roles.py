@@ -6,8 +6,9 @@ it (run by `manage.py setup_roles` and after every `migrate`). Least privilege:
   form and ending a handoff need `change_chat`); no orders, no catalog.
 - Catalog edits products (stock included), categories, brands and their aliases, specs and
   FAQs with their variants, maps Shopify product types and collections onto the taxonomy,
-  and triages the questions the bot could not answer; orders are view-only. Brands, categories, products and specs are
-  deactivated, never deleted (orders and product specs refer to them).
+  and triages the questions the bot could not answer; orders are view-only. Brands,
+  categories, products and specs are deactivated, never deleted (orders and product specs
+  refer to them).
 - Orders manager works orders (the status actions of the order list, marking paid and
   cancelling included, need `change_order`), payments (refunding through the provider
   needs `refund_payment`) and the orders pushed to Shopify;

@@ -116,6 +116,15 @@ SCHEDULES: tuple[Schedule, ...] = (
         expire_seconds=14 * 60,
     ),
     Schedule(
+        name="Send missed order updates",
+        task="message_bus.order_updates_sweep",
+        description="Order status moves of the last 48 hours whose customer update was never "
+        "recorded (the broker was down when staff moved the order, or the task died with its "
+        "worker) are enqueued again; each update is still sent once.",
+        every_seconds=60,
+        expire_seconds=55,
+    ),
+    Schedule(
         name="Reconcile card payments",
         task="payments.reconcile",
         description="Checkout sessions of card payments pending longer than "

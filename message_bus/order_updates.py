@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from conversation_log.models import TemplatePurpose
 from orders.models import Order, OrderStatus, OrderUpdate, OrderUpdateOutcome
+from orders.selectors import order_updates_missing
 from orders.updates import order_update_claim, order_update_record
 from payments.selectors import payment_for_order
 from project_core.task_policy import shop_task
@@ -154,6 +156,29 @@ def order_update_enqueue(*, order_id: int, status: str) -> None:
         order_update_send_task.delay(order_id, status)
     except Exception:
         logger.exception("could not enqueue the %s update of order %s", status, order_id)
+
+
+# The sweep leaves a move this long to its own task (queued, retrying) before it
+# re-enqueues the update, and gives up on moves older than the window (a "shipped" sent
+# days late would mislead more than it tells).
+SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_WINDOW = timedelta(hours=48)
+
+
+@shop_task(name="message_bus.order_updates_sweep")
+def order_updates_sweep() -> int:
+    """Beat: enqueue the updates of status moves whose send was never recorded (the
+    broker was down when the order moved, or the task died with its worker). Sending is
+    idempotent (one OrderUpdate per order and status), so a duplicate is harmless."""
+    now = timezone.now()
+    missing = order_updates_missing(
+        statuses=list(PURPOSES), since=now - SWEEP_WINDOW, before=now - SWEEP_GRACE
+    )
+    for order_id, status in missing:
+        order_update_enqueue(order_id=order_id, status=status)
+    if missing:
+        logger.warning("re-enqueued %d order updates never sent", len(missing))
+    return len(missing)
 
 
 def on_order_placed(sender: Any, *, order_id: int, **kwargs: Any) -> None:

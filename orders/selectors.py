@@ -224,3 +224,25 @@ def order_update_for_message(*, wamid: str, customer: Customer) -> OrderUpdate |
         .filter(message__wamid=wamid, order__customer=customer)
         .first()
     )
+
+
+def order_updates_missing(
+    *, statuses: Sequence[str], since: datetime, before: datetime, limit: int = 200
+) -> list[tuple[int, str]]:
+    """(order id, status) of status moves between `since` and `before` whose customer
+    update was never recorded (its task was lost with the broker or a worker) and that are
+    still the order's latest move: a late "paid" is not sent after "shipped" went out."""
+    recorded = OrderUpdate.objects.filter(order=OuterRef("order"), status=OuterRef("to_status"))
+    later = OrderEvent.objects.filter(
+        order=OuterRef("order"), created_at__gt=OuterRef("created_at")
+    ).exclude(to_status="")  # an address correction is not a move
+    rows = (
+        OrderEvent.objects.filter(
+            to_status__in=list(statuses), created_at__gte=since, created_at__lt=before
+        )
+        .exclude(Exists(recorded))
+        .exclude(Exists(later))
+        .order_by("created_at", "id")
+        .values_list("order_id", "to_status")[:limit]
+    )
+    return list(dict.fromkeys(rows))

@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +15,11 @@ from django.utils import timezone
 
 from conversation_log.models import DeliveryStatus
 from conversation_log.tests.template_factory import approved_template
-from message_bus.order_updates import order_update_send, order_update_send_task
+from message_bus.order_updates import (
+    order_update_send,
+    order_update_send_task,
+    order_updates_sweep,
+)
 from orders.models import Order, OrderStatus, OrderUpdate, OrderUpdateOutcome
 from orders.services import Address, cart_add_item, order_place, order_transition
 from orders.updates import order_ship_with_tracking
@@ -270,3 +275,46 @@ def test_two_workers_sending_the_same_update_at_once_send_it_once() -> None:
     assert results.count(None) == 3, results
     update = OrderUpdate.objects.get(order=order, status=OrderStatus.SHIPPED)
     assert update.message is not None
+
+
+# --- updates whose task was lost ----------------------------------------------------------
+def _sweep_later(django_capture_on_commit_callbacks, *, minutes: float) -> int:
+    later = timezone.now() + timedelta(minutes=minutes)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        return order_updates_sweep()
+
+
+@pytest.mark.django_db
+def test_an_update_lost_with_the_broker_is_sent_once_by_the_sweep(
+    graph, django_capture_on_commit_callbacks
+):
+    # given: shipped, but the task enqueued after commit never ran (broker down)
+    order = _paid_order()
+    with django_capture_on_commit_callbacks(execute=False):
+        order_ship_with_tracking(order=order, carrier="Aramex", tracking_number="AX123")
+    assert graph.sends == []
+    # when: the sweep runs after the grace period, then again
+    first = _sweep_later(django_capture_on_commit_callbacks, minutes=3)
+    second = _sweep_later(django_capture_on_commit_callbacks, minutes=4)
+    # then: the shipping update went out once; the superseded "placed" and "paid" did not
+    assert (first, second) == (1, 0)
+    [send] = graph.sends
+    assert send["type"] == "text" and "AX123" in send["text"]["body"]
+    assert list(OrderUpdate.objects.filter(order=order).values_list("status", flat=True)) == [
+        OrderStatus.SHIPPED
+    ]
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_a_fresh_move_to_its_own_task_and_an_old_one_alone(
+    graph, django_capture_on_commit_callbacks
+):
+    # given: an order shipped whose update task has not run yet
+    order = _paid_order()
+    with django_capture_on_commit_callbacks(execute=False):
+        order_ship_with_tracking(order=order, carrier="Aramex", tracking_number="AX123")
+    # when / then: within the grace period nothing is enqueued, and after the 48-hour
+    # window nothing either (a shipping notice days late would mislead)
+    assert _sweep_later(django_capture_on_commit_callbacks, minutes=1) == 0
+    assert _sweep_later(django_capture_on_commit_callbacks, minutes=49 * 60) == 0
+    assert graph.sends == []

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -25,3 +29,57 @@ def require_services(*, mysql: bool = False) -> str:
     except redis.RedisError as exc:
         pytest.fail(f"Redis at {settings.REDIS_URL} is unreachable: {exc}")
     return settings.REDIS_URL
+
+
+@contextmanager
+def celery_worker(env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process (solo pool) on the test database and REDIS_URL, with
+    `env` on top (the fake servers' base URLs and tokens), and the test process's own
+    tasks sent through the broker instead of run eagerly while it lives. Needs the
+    MariaDB + Redis leg (`require_services(mysql=True)`): the broker is flushed first so no
+    task of an earlier run is picked up."""
+    require_services(mysql=True)
+    import redis
+
+    from project_core.celery import app as celery_app
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project_core",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "project_core.settings.test",
+            "DB_ENGINE": "mysql",
+            # The worker is not pytest: point it straight at the test database.
+            "DB_NAME": connection.settings_dict["NAME"],
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            **env,
+        },
+        cwd=settings.BASE_DIR,
+    )
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield process
+    finally:
+        celery_app.conf.task_always_eager = eager
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -4,21 +4,17 @@ signed webhook → Redis → worker drains the inbox → engine → send task �
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from pytest_httpserver import HTTPServer
 
 from conversation_log.models import DeliveryStatus, Direction, Message
-from project_core.celery import app as celery_app
-from tests.services import require_services
+from tests.services import celery_worker
 from wa_gateway.models import InboundEvent
 from wa_gateway.signatures import signature_header
 
@@ -27,53 +23,15 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def worker(httpserver: HTTPServer) -> Iterator[subprocess.Popen]:
-    require_services(mysql=True)
-    import redis
-
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no stale tasks of earlier runs
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "project_core.settings.test",
-        "DB_ENGINE": "mysql",
-        # The worker is not pytest: point it straight at the test database.
-        "DB_NAME": connection.settings_dict["NAME"],
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "WA_GRAPH_URL": httpserver.url_for("").rstrip("/"),
-        "WA_BEARER_TOKEN": "worker-token",
-        "WA_PHONE_ID": "4242",
-        "WA_API_VERSION": "v21.0",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "project_core",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
+    with celery_worker(
+        {
+            "WA_GRAPH_URL": httpserver.url_for("").rstrip("/"),
+            "WA_BEARER_TOKEN": "worker-token",
+            "WA_PHONE_ID": "4242",
+            "WA_API_VERSION": "v21.0",
+        }
+    ) as process:
         yield process
-    finally:
-        celery_app.conf.task_always_eager = eager
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _webhook(wamid: str, text: str) -> bytes:

@@ -5,23 +5,19 @@ and Shopify's fulfilment webhook gives the customer their tracking link."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
 from pytest_httpserver import HTTPServer
 
 from connectors.shopify_admin.models import OrderPush, PushStatus
 from inventory.models import Product
 from orders.models import OrderStatus
-from project_core.celery import app as celery_app
-from tests.services import require_services
+from tests.services import celery_worker
 from wa_gateway.tests.fixtures import API_VERSION, GRAPH_TOKEN, PHONE_ID, graph  # noqa: F401
 
 from .fake_admin import SECRET, post_signed, product_payload
@@ -35,59 +31,22 @@ TRACKING_URL = "https://www.aramex.com/track/results?ShipmentNumber=AX123"
 
 @pytest.fixture
 def worker(httpserver: HTTPServer, fake_admin, graph, settings) -> Iterator[subprocess.Popen]:  # noqa: F811
-    require_services(mysql=True)
-    import redis
-
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
     settings.SHOPIFY_PUSH_ORDERS = True
     base = httpserver.url_for("").rstrip("/")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "project_core.settings.test",
-        "DB_ENGINE": "mysql",
-        "DB_NAME": connection.settings_dict["NAME"],
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "WA_GRAPH_URL": base,
-        "WA_BEARER_TOKEN": GRAPH_TOKEN,
-        "WA_PHONE_ID": PHONE_ID,
-        "WA_API_VERSION": API_VERSION,
-        "SHOPIFY_STORE_URL": base,
-        "SHOPIFY_ACCESS_TOKEN": "shpat_worker",
-        "SHOPIFY_API_VERSION": VERSION,
-        "SHOPIFY_WEBHOOK_SECRET": SECRET,
-        "SHOPIFY_PUSH_ORDERS": "1",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "project_core",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
+    with celery_worker(
+        {
+            "WA_GRAPH_URL": base,
+            "WA_BEARER_TOKEN": GRAPH_TOKEN,
+            "WA_PHONE_ID": PHONE_ID,
+            "WA_API_VERSION": API_VERSION,
+            "SHOPIFY_STORE_URL": base,
+            "SHOPIFY_ACCESS_TOKEN": "shpat_worker",
+            "SHOPIFY_API_VERSION": VERSION,
+            "SHOPIFY_WEBHOOK_SECRET": SECRET,
+            "SHOPIFY_PUSH_ORDERS": "1",
+        }
+    ) as process:
         yield process
-    finally:
-        celery_app.conf.task_always_eager = eager
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _wait(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import pytest
@@ -83,3 +84,31 @@ def celery_worker(env: dict[str, str]) -> Iterator[subprocess.Popen]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def at_once(jobs: Sequence[Callable[[], object]], *, raise_errors: bool = True) -> list[object]:
+    """Run the jobs at the same moment, one thread and one DB connection each (released
+    at the end), and return their results in order. A job that raised has its exception as
+    its result, re-raised here unless `raise_errors` is off."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = jobs[index]()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread below
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    if raise_errors:
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+    return results

@@ -4,12 +4,10 @@ message goes before a newer one; the sweep only re-triggers drains."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from conversation_log.models import Chat, DeliveryStatus, Direction, Message
@@ -18,6 +16,7 @@ from message_bus.services import outbound_send
 from message_bus.tasks import drain_outbox_task, retry_failed_task
 from project_core.celery import app as celery_app
 from tests.factories import CustomerFactory
+from tests.services import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -174,25 +173,10 @@ def test_parallel_drains_of_one_chat_send_each_message_once_in_order(graph):
     # given
     chat = _chat()
     rows = [_queued(chat, f"m{n}") for n in range(8)]
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def drain() -> None:
-        try:
-            barrier.wait(timeout=10)
-            drain_outbox_task(chat.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=drain) for _ in range(4)]
     # when
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once([lambda: drain_outbox_task(chat.pk)] * 4, raise_errors=False)
     # then
+    errors = [result for result in results if isinstance(result, BaseException)]
     assert errors == []
     assert graph.texts() == [f"m{n}" for n in range(8)]
     assert _statuses(*rows) == ["sent"] * 8

@@ -5,12 +5,10 @@ delivered three times into one payment and one message (the MariaDB + Redis CI l
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,31 +19,11 @@ from payments.models import Payment, PaymentEvent, PaymentStatus
 from payments.services import payment_checkout_link
 from payments.settlement import payment_reconcile
 from payments.webhooks import payment_event_process
+from tests.services import at_once
 from tests.test_worker_pipeline import worker  # noqa: F401 - fixture
 
 from .fake_stripe import SECRET_KEY, SUCCESS_URL, WEBHOOK_SECRET, stripe_signature
 from .helpers import card_order
-
-
-def _run_together(*steps) -> list[BaseException]:
-    barrier = threading.Barrier(len(steps))
-    errors: list[BaseException] = []
-
-    def run(step) -> None:
-        try:
-            barrier.wait(timeout=10)
-            step()
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @pytest.mark.mysql_only
@@ -66,10 +44,14 @@ def test_the_webhook_and_the_reconcile_task_racing_pay_once(fake_stripe, graph):
             payload=json.loads(fake_stripe.event("checkout.session.completed", session)),
         )
         # when: the event's task and the sweep run at the same moment
-        errors = _run_together(
-            lambda event=event: payment_event_process(event_pk=event.pk),
-            lambda payment=payment: payment_reconcile(payment_id=payment.pk),
+        results = at_once(
+            [
+                lambda event=event: payment_event_process(event_pk=event.pk),
+                lambda payment=payment: payment_reconcile(payment_id=payment.pk),
+            ],
+            raise_errors=False,
         )
+        errors = [result for result in results if isinstance(result, BaseException)]
         # then
         assert errors == []
         assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PAID

@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from conversation_log.models import Chat, Direction, Message
+from tests.services import at_once
 from wa_gateway import tasks
 from wa_gateway.models import InboundEvent
 from wa_gateway.signatures import signature_header
@@ -22,31 +22,6 @@ from wa_gateway.tasks import process_inbound_task
 from . import payloads
 
 pytestmark = [pytest.mark.mysql_only, pytest.mark.django_db(transaction=True)]
-
-
-def _in_parallel(jobs: list[Callable[[], object]]) -> list[object]:
-    """Run the jobs at the same moment, one thread and one DB connection each."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = jobs[index]()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test thread below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
 
 
 def _poster(payload: dict) -> Callable[[], int]:
@@ -69,7 +44,7 @@ def test_a_new_customers_first_message_delivered_three_times_at_once_is_answered
     # given
     payload = payloads.text_message("966540000001", "hi", wamid="wamid.PAR1")
     # when
-    statuses = _in_parallel([_poster(payload) for _ in range(3)])
+    statuses = at_once([_poster(payload) for _ in range(3)])
     # then
     assert statuses == [200, 200, 200]
     assert InboundEvent.objects.filter(wamid="wamid.PAR1").count() == 1
@@ -93,7 +68,7 @@ def test_parallel_drains_of_one_inbox_handle_each_event_once_in_timestamp_order(
     monkeypatch.undo()
     customer_id = InboundEvent.objects.values_list("customer_id", flat=True).first()
     # when: two workers pick up duplicate drain tasks at the same moment
-    handled = _in_parallel([lambda: process_inbound_task(customer_id) for _ in range(2)])
+    handled = at_once([lambda: process_inbound_task(customer_id) for _ in range(2)])
     # then
     assert sorted(handled) == [0, 3]
     inbound = Message.objects.filter(direction=Direction.INBOUND).order_by("id")
@@ -110,7 +85,7 @@ def test_webhooks_of_one_customer_posted_at_once_are_all_answered(graph):
         for i, text in enumerate(["hi", "menu", "hello"])
     ]
     # when
-    statuses = _in_parallel([_poster(body) for body in bodies])
+    statuses = at_once([_poster(body) for body in bodies])
     # then
     assert statuses == [200, 200, 200]
     assert InboundEvent.objects.filter(processed_at__isnull=True).count() == 0
@@ -129,7 +104,7 @@ def test_status_callbacks_of_one_message_posted_at_once_never_move_it_backwards(
         for state in ("read", "delivered", "read", "delivered")
     ]
     # when
-    statuses = _in_parallel([_poster(body) for body in bodies])
+    statuses = at_once([_poster(body) for body in bodies])
     # then
     assert statuses == [200, 200, 200, 200]
     message.refresh_from_db()
@@ -168,7 +143,7 @@ def test_a_turn_that_switches_the_language_does_not_hold_up_the_customers_next_w
         return status
 
     # when: the customer writes again while their language-switching turn runs
-    _, status = _in_parallel([lambda: process_inbound_task(customer.pk), next_webhook])
+    _, status = at_once([lambda: process_inbound_task(customer.pk), next_webhook])
     # then: the webhook stored the message without waiting for the turn to commit
     assert status == 200
     chat = Chat.objects.get(customer=customer)

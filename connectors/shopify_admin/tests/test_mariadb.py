@@ -4,45 +4,19 @@ older state of one product applied at once, each thread on its own connection.""
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from connectors.shopify_admin.models import WebhookEvent
 from connectors.shopify_admin.webhook_inbox import webhook_event_process, webhook_event_store
 from inventory.models import Product
+from tests.services import at_once
 
 from .fake_admin import WEBHOOK_URL, product_payload, signed_headers
 
 pytestmark = [pytest.mark.mysql_only, pytest.mark.django_db(transaction=True)]
-
-
-def _in_parallel(jobs: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = jobs[index]()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
 
 
 def test_the_same_delivery_posted_four_times_at_once_is_stored_and_applied_once(
@@ -58,7 +32,7 @@ def test_the_same_delivery_posted_four_times_at_once_is_stored_and_applied_once(
         return response.json()["status"]
 
     # when
-    statuses = _in_parallel([post] * 4)
+    statuses = at_once([post] * 4)
     # then
     assert sorted(statuses) == ["duplicate", "duplicate", "duplicate", "ok"]
     event = WebhookEvent.objects.get()
@@ -90,7 +64,7 @@ def test_a_newer_and_an_older_update_applied_at_once_end_on_the_newer(fake_admin
         )
         ids.append(event.pk)
     # when: two workers apply them at the same moment
-    _in_parallel([lambda pk=pk: webhook_event_process(event_id=pk) for pk in ids])
+    at_once([lambda pk=pk: webhook_event_process(event_id=pk) for pk in ids])
     # then: whichever ran first, the newer price stands
     assert Product.objects.get(shopify_variant_id=10).price == Decimal("89.00")
     assert not WebhookEvent.objects.filter(processed_at__isnull=True).exists()

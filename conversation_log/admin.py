@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from project_core.admin_views import CustomViewUrls
 from users.selectors import customer_in_service_window
 
 from .exceptions import ConversationError
@@ -43,7 +44,7 @@ class StaffReplyForm(forms.Form):
 
 
 @admin.register(Chat)
-class ChatAdmin(admin.ModelAdmin):
+class ChatAdmin(CustomViewUrls, admin.ModelAdmin):
     """The chat page is the conversation: the transcript as bubbles (direction, delivery
     status, time), the reply box and take over / hand back. The dialog state and its
     context are the engine's memory, shown read-only: nothing here edits them."""
@@ -142,13 +143,6 @@ class ChatAdmin(admin.ModelAdmin):
             ),
         ]
         return custom + super().get_urls()
-
-    def _url(self, name: str, *args: object) -> str:
-        return reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
-            args=args,
-            current_app=self.admin_site.name,
-        )
 
     @admin.display(description=_("Conversation"))
     def transcript_link(self, chat: Chat) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from payments.selectors import payment_for_order
+from project_core.admin_views import CustomViewUrls
 
 from .exceptions import AddressLocked, InvalidTransition
 from .models import (
@@ -301,7 +302,7 @@ def _csv_cell(value: object) -> str:
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(CustomViewUrls, admin.ModelAdmin):
     """A placed order is a record: its customer, money, items and options are read-only.
     Staff change it only through the order page's actions and the list's actions, which
     call the order services (status pipeline, address correction) and leave an event."""
@@ -408,13 +409,6 @@ class OrderAdmin(admin.ModelAdmin):
             ),
         ]
         return custom + super().get_urls()
-
-    def _url(self, name: str, *args: object) -> str:
-        return reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
-            args=args,
-            current_app=self.admin_site.name,
-        )
 
     # --- The order page -------------------------------------------------------------------
     def change_view(

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from .exceptions import OutOfStock, Shortfall
 from .models import Category, Product
@@ -41,7 +42,7 @@ def stock_take(*, lines: Iterable[tuple[int, int]]) -> None:
         raise OutOfStock(shortfalls)
     for pk in sorted(wanted):
         updated = Product.objects.filter(pk=pk, active=True, stock__gte=wanted[pk]).update(
-            stock=F("stock") - wanted[pk]
+            stock=F("stock") - wanted[pk], updated_at=timezone.now()
         )
         if updated != 1:  # defensive: the row lock above makes this unreachable
             p = products[pk]
@@ -51,13 +52,15 @@ def stock_take(*, lines: Iterable[tuple[int, int]]) -> None:
 def stock_return(*, lines: Iterable[tuple[int, int]]) -> None:
     """Put (product_id, quantity) lines back on the shelf (cancelled order)."""
     for product_id, quantity in sorted(lines):
-        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+        Product.objects.filter(pk=product_id).update(
+            stock=F("stock") + quantity, updated_at=timezone.now()
+        )
 
 
 def product_set_stock(*, product: Product, stock: int) -> Product:
     if stock < 0:
         raise ValueError("stock cannot be negative")
-    Product.objects.filter(pk=product.pk).update(stock=stock)
+    Product.objects.filter(pk=product.pk).update(stock=stock, updated_at=timezone.now())
     product.stock = stock
     return product
 

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from recos.index import index_invalidate
 from recos.training import TrainingSummary
 
 
@@ -21,6 +20,10 @@ class TrainingCommand(BaseCommand):
     def train(self, **kwargs: Any) -> TrainingSummary:
         raise NotImplementedError
 
+    def trained(self, summary: TrainingSummary) -> None:
+        """After training: make the new rows searchable (the default: nothing to do, the
+        indexes follow the database)."""
+
     def handle(self, *args: Any, **options: Any) -> None:
         bar = tqdm(desc=f"encoding {self.label}", unit=" rows", disable=not sys.stderr.isatty())
         progress: Callable[[int], None] = bar.update
@@ -30,5 +33,5 @@ class TrainingCommand(BaseCommand):
             )
         finally:
             bar.close()
-        index_invalidate()
+        self.trained(summary)
         self.stdout.write(f"{self.label}: {summary.line()}")

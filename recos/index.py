@@ -1,38 +1,57 @@
-"""The per-process product index: the normalised float32 vectors in a faiss flat
-inner-product index (exact search; a filter is a bitmap the scan skips rows by) with the
-product ids and the filter columns (price, category, parent category, brand, in stock,
-active). Rebuilt only when the embeddings or the catalog change, checked cheaply (a count
-and two max timestamps) at most every few seconds; never a full reload per query.
+"""The per-process product index, kept current by deltas instead of reloads.
 
-`VersionedCache` is shared with the helpdesk's FAQ index."""
+A process maps its machine's snapshot (`index_store`: the vectors, BM25 postings and SKU
+hashes shared by the machine's processes) and copies the filter columns (price, category,
+parent category, brand, in stock, active). Every DELTA_CHECK_SECONDS a search polls the
+database for what changed since it last looked (products and embeddings by `updated_at`,
+re-read over DELTA_MARGIN_SECONDS for commits that land late) and applies it:
+- a changed price, stock, activity, category or brand is written into the columns in
+  place (a price edit reaches search within a second, with no reload);
+- a new or re-encoded product's vector goes into a small in-memory overlay, its old row in
+  the snapshot tombstoned (the overlay has its own flat index and BM25, searched with the
+  snapshot's and merged).
+A full rebuild happens only for a model change, when the overlay passes
+RECOS_INDEX_REBUILD_SHARE of the snapshot, or when the safety net (every
+SAFETY_CHECK_SECONDS: the count and id sum of the model's embeddings) finds the index
+disagreeing with the database (a deleted product). It is built in a background thread
+(one per machine: the others wait for its snapshot), loaded, caught up on deltas and then
+swapped in by reference, so no query waits for it.
+
+`VersionedCache` (reload when a cheap version changes) serves the smaller indexes: the
+helpdesk's FAQ wordings and the categories' use-case profiles."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-import bm25s
 import faiss
 import numpy as np
-from django.db.models import Count, Max
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Sum
+from django.utils import timezone
 
-from inventory.models import Product
-
-from .language import normalise
+from . import index_store
+from .lexical import LexicalIndex, lexical_tokens
 from .models import ProductEmbedding
 
-VERSION_CHECK_SECONDS = 5.0
+__all__ = ["LexicalIndex", "lexical_tokens"]  # re-exported: the helpdesk's FAQ index
 
-# bm25s sets its own logger to DEBUG on import ("Building index from tokens" per load),
-# overriding the LOGGING setting; keep its warnings only.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
+
+VERSION_CHECK_SECONDS = 5.0
+DELTA_CHECK_SECONDS = 0.5
+DELTA_MARGIN_SECONDS = 10.0
+SAFETY_CHECK_SECONDS = 60.0
+REBUILD_MIN_OVERLAY = 64  # below this many overlay rows a rebuild is never worth it
 
 # One query is one thread's scan: the parallelism is the web/worker threads serving many
 # customers. faiss's default OpenMP team for a single query spins on the other cores and
@@ -40,83 +59,6 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 faiss.omp_set_num_threads(1)
 
 T = TypeVar("T")
-
-
-@dataclass
-class ProductMatrix:
-    model_name: str
-    ids: np.ndarray  # int64 product ids
-    flat: faiss.IndexFlatIP  # owns the vectors; position i is product ids[i]
-    price: np.ndarray  # float64
-    category: np.ndarray  # int64
-    parent_category: np.ndarray  # int64, -1 for none
-    brand: np.ndarray  # int64, -1 for none
-    in_stock: np.ndarray  # bool
-    active: np.ndarray  # bool (activity is re-checked in the database for the final hits)
-    lexical: LexicalIndex | None = None
-
-    @property
-    def vectors(self) -> np.ndarray:
-        """(n, d) float32, L2-normalised: a view of the faiss index's storage, no copy."""
-        n, d = self.flat.ntotal, self.flat.d
-        if not n:
-            return np.zeros((0, d), np.float32)
-        return faiss.rev_swig_ptr(self.flat.get_xb(), n * d).reshape(n, d)
-
-    def position(self, product_id: int) -> int | None:
-        found = np.nonzero(self.ids == product_id)[0]
-        return int(found[0]) if len(found) else None
-
-
-_WORD = re.compile(r"(?u)\b\w\w+\b")
-
-
-def lexical_tokens(text: str) -> list[str]:
-    """Word tokens of the normalised text (`language.normalise`: case, Arabic letter
-    forms, digits); SKUs like "PH-IP15-128" also give their parts, so a model number
-    matches on its own."""
-    return _WORD.findall(normalise(text))
-
-
-class LexicalIndex:
-    """BM25 over SKU, names and brand (both languages), plus exact SKU lookup: the leg
-    that finds SKUs, model numbers and brand names an embedding blurs."""
-
-    def __init__(
-        self,
-        skus: list[str],
-        texts: list[str],
-        tokenizer: Callable[[str], list[str]] = lexical_tokens,
-    ) -> None:
-        self.sku_positions = {sku.lower(): i for i, sku in enumerate(skus)}
-        self.brand_words: frozenset[str] = frozenset()
-        self._bm25 = bm25s.BM25()
-        corpus = [tokenizer(text) or ["_"] for text in texts]
-        if corpus:
-            self._bm25.index(corpus, show_progress=False)
-        self._size = len(corpus)
-
-    def scores(
-        self, tokens: list[str], k: int, mask: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
-        """(position, BM25 score > 0) of the best matches for `tokens`, within `mask`."""
-        vocab = getattr(self._bm25, "vocab_dict", None) or {}
-        known = [t for t in tokens if t in vocab]
-        if not known or not self._size:
-            return []
-        # get_scores is a sum of the tokens' precomputed postings; bm25s's retrieve() adds
-        # a thread pool and a progress bar per call, 10x the cost at 100k documents.
-        scores = self._bm25.get_scores(known)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, self._size)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((top, -scores[top]))]  # best first, ties by position
-        return [(int(p), float(scores[p])) for p in top if scores[p] > 0]
-
-    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> list[int]:
-        """Positions of the best BM25 matches for `tokens`, best first."""
-        return [position for position, _ in self.scores(tokens, k, mask)]
 
 
 class VersionedCache(Generic[T]):
@@ -154,14 +96,6 @@ class VersionedCache(Generic[T]):
             self._value, self._version, self._checked = None, None, 0.0
 
 
-def _product_version(model_name: str) -> tuple:
-    emb = ProductEmbedding.objects.filter(model_name=model_name).aggregate(
-        n=Count("pk"), t=Max("updated_at")
-    )
-    catalog = Product.objects.aggregate(n=Count("pk"), t=Max("updated_at"))
-    return (emb["n"], emb["t"], catalog["n"], catalog["t"])
-
-
 def vectors_from_bytes(blobs: list[bytes], dim: int | None = None) -> np.ndarray:
     """Stack float32 byte strings into one contiguous (n, dim) matrix in one copy."""
     if not blobs:
@@ -170,83 +104,388 @@ def vectors_from_bytes(blobs: list[bytes], dim: int | None = None) -> np.ndarray
     return np.frombuffer(joined, dtype=np.float32).reshape(len(blobs), -1).copy()
 
 
-def product_matrix_load(model_name: str, chunk_size: int = 5000) -> ProductMatrix:
-    """Stream the embeddings and filter columns into preallocated arrays and the vectors,
-    a chunk at a time, into the faiss index (no per-row Python objects kept and no second
-    copy of the vectors: at 100k products they alone are 200 MB)."""
-    rows = ProductEmbedding.objects.filter(model_name=model_name).order_by("product_id")
-    n = rows.count()
-    dim = rows.values_list("dim", flat=True).first() or 1  # one model, one dimension
-    flat = faiss.IndexFlatIP(dim)
-    chunk = np.zeros((min(n, chunk_size), dim), np.float32)
-    ids = np.zeros(n, np.int64)
-    price = np.zeros(n, np.float64)
-    category = np.zeros(n, np.int64)
-    parent = np.full(n, -1, np.int64)
-    brand = np.full(n, -1, np.int64)
-    in_stock = np.zeros(n, bool)
-    active = np.zeros(n, bool)
-    skus: list[str] = []
-    texts: list[str] = []
-    brand_names: set[str] = set()
-    columns = (
-        "product_id",
-        "vector",
-        "product__price",
-        "product__category_id",
-        "product__category__parent_id",
-        "product__brand_id",
-        "product__stock",
-        "product__active",
-        "product__sku",
-        "product__name_en",
-        "product__name_ar",
-        "product__brand__name_en",
-        "product__brand__name_ar",
-    )
-    i = -1
-    for i, row in enumerate(rows.values_list(*columns).iterator(chunk_size=chunk_size)):
-        if i >= n:  # rows added while loading: the next version check reloads
-            break
-        ids[i] = row[0]
-        chunk[i % chunk_size] = np.frombuffer(bytes(row[1]), dtype=np.float32)
-        if i % chunk_size == chunk_size - 1:
-            flat.add(chunk)
-        price[i] = float(row[2])
-        category[i] = row[3]
-        if row[4] is not None:
-            parent[i] = row[4]
-        if row[5] is not None:
-            brand[i] = row[5]
-        in_stock[i] = row[6] > 0
-        active[i] = row[7]
-        skus.append(row[8])
-        texts.append(" ".join(filter(None, row[8:13])))
-        brand_names.update(name for name in row[11:13] if name)
-    n = min(n, i + 1)
-    if n % chunk_size:
-        flat.add(chunk[: n % chunk_size])
-    lexical = LexicalIndex(skus, texts)
-    lexical.brand_words = frozenset(word for name in brand_names for word in lexical_tokens(name))
-    del rows, skus, texts, chunk
-    _release_free_memory()
-    return ProductMatrix(
-        model_name=model_name,
-        ids=ids[:n],
-        flat=flat,
-        price=price[:n],
-        category=category[:n],
-        parent_category=parent[:n],
-        brand=brand[:n],
-        in_stock=in_stock[:n],
-        active=active[:n],
-        lexical=lexical,
-    )
+# --- what a search reads ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Overlay:
+    """Vectors added since the snapshot, immutable once published (a change makes a new
+    one): position n_base + i is row i."""
+
+    flat: faiss.IndexFlatIP
+    lexical: LexicalIndex | None
+
+    def __len__(self) -> int:
+        return int(self.flat.ntotal)
+
+
+class CombinedLexical:
+    """The snapshot's lexical index and the overlay's, searched as one."""
+
+    def __init__(self, base: LexicalIndex, overlay: LexicalIndex | None, n_base: int) -> None:
+        self.base, self.overlay, self.n_base = base, overlay, n_base
+        self.brand_words = base.brand_words | (overlay.brand_words if overlay else frozenset())
+
+    def sku_position(self, word: str) -> int | None:
+        if self.overlay is not None:
+            position = self.overlay.sku_position(word)
+            if position is not None:
+                return self.n_base + position
+        return self.base.sku_position(word)
+
+    def scores(
+        self, tokens: list[str], k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        n = self.n_base
+        found = self.base.scores(tokens, k, None if mask is None else mask[:n])
+        if self.overlay is not None and len(self.overlay):
+            extra = self.overlay.scores(tokens, k, None if mask is None else mask[n:])
+            found += [(n + p, s) for p, s in extra]
+            found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:k]
+
+    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> list[int]:
+        return [position for position, _ in self.scores(tokens, k, mask)]
+
+
+@dataclass(frozen=True)
+class ProductMatrix:
+    """One consistent view of the index for a search: positions [0, n_base) are the
+    snapshot's rows, the rest the overlay's. The columns are views of arrays updated in
+    place, so a price change shows in views already handed out."""
+
+    model_name: str
+    ids: np.ndarray  # int64 product ids
+    price: np.ndarray  # float64
+    category: np.ndarray  # int64
+    parent_category: np.ndarray  # int64, -1 for none
+    brand: np.ndarray  # int64, -1 for none
+    in_stock: np.ndarray  # bool
+    active: np.ndarray  # bool (False for a tombstoned row; re-checked in the database)
+    base: index_store.BaseDense
+    overlay: Overlay
+    lexical: CombinedLexical
+    _positions: Callable[[int], int | None] = field(repr=False)
+
+    @property
+    def n_base(self) -> int:
+        return len(self.base)
+
+    def position(self, product_id: int) -> int | None:
+        position = self._positions(product_id)
+        # A product added to the index after this view was taken is not in it.
+        return position if position is not None and position < len(self.ids) else None
+
+    def vector(self, position: int) -> np.ndarray:
+        if position < self.n_base:
+            return self.base.vector(position)
+        return self.overlay.flat.reconstruct(position - self.n_base)
+
+    def dense_search(
+        self, vector: np.ndarray, limit: int, mask: np.ndarray
+    ) -> list[tuple[int, float]]:
+        """(position, cosine similarity) of the nearest rows within `mask`, best first."""
+        n = self.n_base
+        found = self.base.search(vector, limit, mask[:n])
+        allowed = mask[n:]
+        if len(self.overlay) and allowed.any():
+            bitmap = np.packbits(allowed, bitorder="little")
+            params = faiss.SearchParameters(
+                sel=faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bitmap))
+            )
+            k = min(limit, int(np.count_nonzero(allowed)))
+            similarities, positions = self.overlay.flat.search(vector[None, :], k, params=params)
+            found += [
+                (n + int(p), float(s))
+                for p, s in zip(positions[0], similarities[0], strict=True)
+                if p >= 0
+            ]
+            found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:limit]
+
+
+# --- keeping it current ----------------------------------------------------------------------
+class _Live:
+    """The mutable index of one model in one process (changed only under the
+    ProductIndex's lock; searches read the ProductMatrix it publishes)."""
+
+    def __init__(self, snapshot: index_store.Snapshot) -> None:
+        self.model_name = snapshot.model_name
+        self.build_id = snapshot.build_id
+        self.base = snapshot.dense
+        self.base_lexical = snapshot.lexical
+        n = self.n_base = len(snapshot.columns["ids"])
+        capacity = n + 256
+        self.columns: dict[str, np.ndarray] = {}
+        for name, array in snapshot.columns.items():
+            grown = np.zeros(capacity, array.dtype)
+            grown[:n] = array
+            self.columns[name] = grown
+        self.size = n
+        self.base_ids = self.columns["ids"][:n]  # ascending: binary search, no dictionary
+        self.dead = np.zeros(n, bool)  # snapshot rows whose product has a newer vector
+        dim = snapshot.dense.vectors.shape[1] if n else 1
+        self.overlay_vectors = np.zeros((0, dim), np.float32)
+        self.overlay_ids: dict[int, int] = {}  # product id -> overlay row
+        self.overlay_rows: list[tuple] = []  # product rows (ROW_COLUMNS) of overlay rows
+        self.overlay = Overlay(faiss.IndexFlatIP(dim), None)
+        self.polled_from = snapshot.watermark
+        self.applied_products: dict[int, datetime] = {}
+        self.applied_vectors: dict[int, datetime] = {}
+        self.matrix = self._publish()
+
+    # positions
+    def position(self, product_id: int) -> int | None:
+        row = self.overlay_ids.get(product_id)
+        if row is not None:
+            return self.n_base + row
+        return self._base_position(product_id)
+
+    def _base_position(self, product_id: int) -> int | None:
+        at = int(np.searchsorted(self.base_ids, product_id))
+        if at < self.n_base and self.base_ids[at] == product_id and not self.dead[at]:
+            return at
+        return None
+
+    @property
+    def overlay_share(self) -> float:
+        return len(self.overlay_ids) / max(self.n_base, 1)
+
+    def _publish(self) -> ProductMatrix:
+        size = self.size
+        return ProductMatrix(
+            model_name=self.model_name,
+            ids=self.columns["ids"][:size],
+            price=self.columns["price"][:size],
+            category=self.columns["category"][:size],
+            parent_category=self.columns["parent_category"][:size],
+            brand=self.columns["brand"][:size],
+            in_stock=self.columns["in_stock"][:size],
+            active=self.columns["active"][:size],
+            base=self.base,
+            overlay=self.overlay,
+            lexical=CombinedLexical(self.base_lexical, self.overlay.lexical, self.n_base),
+            _positions=self.position,
+        )
+
+    # deltas
+    def apply_deltas(self) -> bool:
+        """Apply what changed in the database since the last poll; True if anything did."""
+        started = timezone.now()
+        since = self.polled_from - timedelta(seconds=DELTA_MARGIN_SECONDS)
+        vector_rows = [
+            (pid, at)
+            for pid, at in ProductEmbedding.objects.filter(
+                model_name=self.model_name, updated_at__gte=since
+            ).values_list("product_id", "updated_at")
+            if self.applied_vectors.get(pid) != at
+        ]
+        products = {
+            row[0]: row
+            for row in index_store.product_rows(updated_at__gte=since)
+            if self.applied_products.get(row[0]) != row[-1]
+        }
+        vectors: dict[int, tuple[bytes, datetime]] = {}
+        if vector_rows:
+            wanted = [pid for pid, _ in vector_rows]
+            vectors = {
+                pid: (blob, at)
+                for pid, blob, at in ProductEmbedding.objects.filter(
+                    model_name=self.model_name, product_id__in=wanted
+                ).values_list("product_id", "vector", "updated_at")
+            }
+            missing = [pid for pid in vectors if pid not in products]
+            for row in index_store.product_rows(pk__in=missing) if missing else []:
+                products[row[0]] = row
+        changed = bool(vectors or products)
+        if vectors:
+            self._vectors_replace(
+                {pid: np.frombuffer(bytes(blob), np.float32) for pid, (blob, _) in vectors.items()},
+                products,
+            )
+        for pid, row in products.items():
+            position = self.position(pid)
+            if position is not None:
+                self._columns_set(position, row)
+        self.applied_vectors.update({pid: at for pid, (_, at) in vectors.items()})
+        self.applied_products.update({pid: row[-1] for pid, row in products.items()})
+        self.polled_from = started
+        horizon = started - timedelta(seconds=DELTA_MARGIN_SECONDS)
+        for applied in (self.applied_vectors, self.applied_products):
+            for pid in [pid for pid, at in applied.items() if at < horizon]:
+                del applied[pid]
+        if changed:
+            self.matrix = self._publish()
+        return changed
+
+    def _columns_set(self, position: int, row: tuple) -> None:
+        """Write a product row (index_store.PRODUCT_COLUMNS) into the columns in place."""
+        index_store._columns_set(self.columns, position, row)
+        if position < self.n_base and self.dead[position]:
+            self.columns["active"][position] = False
+
+    def _vectors_replace(self, vectors: dict[int, np.ndarray], products: dict[int, tuple]) -> None:
+        """New or re-encoded products: their vectors go into a new overlay (the snapshot's
+        row, if any, is tombstoned) and their columns are appended."""
+        for pid in list(vectors):
+            at = self._base_position(pid)
+            # Re-read from the margin, or re-encoded to the same vector: nothing to do.
+            if (
+                at is not None
+                and pid not in self.overlay_ids
+                and np.array_equal(self.base.vector(at), vectors[pid])
+            ):
+                del vectors[pid]
+        if not vectors:
+            return
+        added = [pid for pid in vectors if pid not in self.overlay_ids]
+        for pid in added:
+            at = self._base_position(pid)
+            if at is not None:
+                self.dead[at] = True
+                self.columns["active"][at] = False
+        if self.size + len(added) > len(self.columns["ids"]):
+            capacity = int((self.size + len(added)) * 1.5) + 256
+            for name, array in self.columns.items():
+                grown = np.zeros(capacity, array.dtype)
+                grown[: self.size] = array[: self.size]
+                self.columns[name] = grown
+            self.base_ids = self.columns["ids"][: self.n_base]
+        dim = len(next(iter(vectors.values())))
+        stacked = np.zeros((len(self.overlay_ids) + len(added), dim), np.float32)
+        stacked[: len(self.overlay_vectors)] = self.overlay_vectors
+        rows = list(self.overlay_rows)
+        for pid in added:
+            self.overlay_ids[pid] = len(rows)
+            rows.append(products[pid][:12] if pid in products else (pid,) + (None,) * 11)
+        for pid, vector in vectors.items():
+            stacked[self.overlay_ids[pid]] = vector
+            if pid in products:
+                rows[self.overlay_ids[pid]] = products[pid][:12]
+        for pid in added:
+            position = self.n_base + self.overlay_ids[pid]
+            self.columns["ids"][position] = pid
+            self.size = max(self.size, position + 1)
+        flat = faiss.IndexFlatIP(dim)
+        flat.add(stacked)
+        lexical = LexicalIndex([r[7] or "" for r in rows], [index_store.row_text(r) for r in rows])
+        lexical.brand_words = frozenset(
+            w for r in rows for name in r[10:12] if name for w in lexical_tokens(name)
+        )
+        self.overlay_vectors, self.overlay_rows = stacked, rows
+        self.overlay = Overlay(flat, lexical)
+
+    def agrees_with_database(self) -> bool:
+        """The safety net: the model's embeddings in the database are the ones indexed
+        (count and id sum; a deleted product changes both)."""
+        stored = ProductEmbedding.objects.filter(model_name=self.model_name).aggregate(
+            n=Count("pk"), total=Sum("product_id")
+        )
+        live = np.concatenate([self.base_ids[~self.dead], np.fromiter(self.overlay_ids, np.int64)])
+        return stored["n"] == len(live) and (stored["total"] or 0) == int(live.sum())
+
+
+class ProductIndex:
+    """The process's product index (one model at a time): `get` returns the current
+    ProductMatrix, polling for deltas at most every DELTA_CHECK_SECONDS (a search that
+    finds another thread polling does not wait for it)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._live: _Live | None = None
+        self._polled = 0.0
+        self._safety_checked = 0.0
+        self._rebuilding: threading.Thread | None = None
+        self._ready: _Live | None = None  # a rebuilt index waiting to be swapped in
+
+    def get(self, model_name: str) -> ProductMatrix:
+        live = self._live
+        if live is not None and live.model_name == model_name:
+            if time.monotonic() - self._polled < DELTA_CHECK_SECONDS:
+                return live.matrix
+            if not self._lock.acquire(blocking=False):
+                return live.matrix
+            try:
+                self._poll(model_name)
+            finally:
+                self._lock.release()
+            return self._live.matrix
+        with self._lock:  # first use, or a model change: the only load a search waits for
+            if self._live is None or self._live.model_name != model_name:
+                self._live = self._load(model_name)
+                self._polled = self._safety_checked = time.monotonic()
+            return self._live.matrix
+
+    def _load(self, model_name: str) -> _Live:
+        snapshot = index_store.snapshot_load(model_name)
+        if snapshot is None:
+            index_store.snapshot_build(model_name)
+            snapshot = index_store.snapshot_load(model_name)
+        live = _Live(snapshot)
+        live.apply_deltas()
+        if not live.agrees_with_database():
+            index_store.snapshot_build(model_name)
+            live = _Live(index_store.snapshot_load(model_name))
+            live.apply_deltas()
+        return live
+
+    def _poll(self, model_name: str) -> None:
+        self._polled = time.monotonic()
+        if self._ready is not None and self._ready.model_name == model_name:
+            self._live, self._ready = self._ready, None
+        live = self._live
+        current = index_store.current_build(model_name)
+        rebuild = False
+        if current is not None and current != live.build_id:
+            rebuild = True  # another process (or the training task) wrote a newer snapshot
+        live.apply_deltas()
+        if (
+            live.overlay_share > settings.RECOS_INDEX_REBUILD_SHARE
+            and len(live.overlay_ids) > REBUILD_MIN_OVERLAY
+        ):
+            rebuild = True
+        if time.monotonic() - self._safety_checked >= SAFETY_CHECK_SECONDS:
+            self._safety_checked = time.monotonic()
+            rebuild = rebuild or not live.agrees_with_database()
+        if rebuild:
+            self._rebuild(model_name, fresh=current is not None and current != live.build_id)
+
+    def _rebuild(self, model_name: str, *, fresh: bool) -> None:
+        """Build (or, with `fresh`, only load) a snapshot and catch it up: in a background
+        thread when RECOS_INDEX_BACKGROUND (searches go on with the current index and the
+        next poll swaps the new one in), else here."""
+
+        def work() -> _Live:
+            if not fresh:
+                index_store.snapshot_build(model_name, unless_newer_than=timezone.now())
+            live = _Live(index_store.snapshot_load(model_name))
+            live.apply_deltas()
+            return live
+
+        if not settings.RECOS_INDEX_BACKGROUND:
+            self._live = work()
+            return
+        if self._rebuilding is not None and self._rebuilding.is_alive():
+            return
+
+        def run() -> None:
+            try:
+                self._ready = work()
+            except Exception:
+                logger.exception("product index rebuild failed; the current index stays")
+            finally:
+                connection.close()
+
+        self._rebuilding = threading.Thread(target=run, name="product-index-rebuild", daemon=True)
+        self._rebuilding.start()
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._live = self._ready = None
+            self._polled = 0.0
 
 
 def _release_free_memory() -> None:
-    """Hand the heap pages freed after a load (100k rows streamed through the ORM) back to
-    the OS: glibc keeps them otherwise, ~170 MB of RSS at 100k products. No-op elsewhere."""
+    """Hand the heap pages freed after a load back to the OS: glibc keeps them otherwise.
+    No-op elsewhere."""
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return
@@ -255,9 +494,19 @@ def _release_free_memory() -> None:
         trim(0)
 
 
-products: VersionedCache[ProductMatrix] = VersionedCache(_product_version, product_matrix_load)
+products = ProductIndex()
+
+
+def index_rebuild(model_name: str, *, threads: int = 1) -> str:
+    """Write a new snapshot of the model (after training); every process of the machine
+    swaps it in on its next poll. Returns the build id."""
+    build_id = index_store.snapshot_build(model_name, threads=threads)
+    _release_free_memory()
+    return build_id
 
 
 def index_invalidate() -> None:
-    """Drop the cached product matrix (tests, or right after training in this process)."""
+    """Drop this process's index and forget the machine's snapshots (tests, a fresh
+    database): the next search builds from the database."""
     products.invalidate()
+    index_store.snapshots_forget()

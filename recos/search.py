@@ -1,8 +1,9 @@
 """Product search and its policy.
 
-Retrieval (`recommend`): dense cosine over the in-memory index, fused (reciprocal rank)
-with a lexical BM25 leg for SKUs, model numbers and brand names; filters on category,
-brand, price and stock are a bitmap the exact faiss scan skips rows by, before ranking.
+Retrieval (`recommend`): dense cosine over the product index (`recos.index`: exact, or
+approximate with an exact re-rank for large catalogs), fused (reciprocal rank) with a
+lexical BM25 leg for SKUs, model numbers and brand names; filters on category, brand,
+price and stock are a bitmap the scan skips rows by, before ranking.
 Policy (`product_search`): price and brand limits are hard, the category the words name
 is a boost, and when nothing meets the limits the nearest products beyond them come back
 with the limit that was broken, so the customer is told instead of misled."""
@@ -13,7 +14,6 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-import faiss
 import numpy as np
 from django.conf import settings
 
@@ -24,6 +24,7 @@ from project_core.metrics import SEARCH_SECONDS
 from . import index
 from .encoders import get_encoder
 from .language import encoder_text, normalise
+from .lexical import lexical_tokens
 
 RRF_K = 60
 CANDIDATES = 100
@@ -81,24 +82,13 @@ def filters_mask(matrix: index.ProductMatrix, filters: SearchFilters) -> np.ndar
 def _dense(
     matrix: index.ProductMatrix, vector: np.ndarray, mask: np.ndarray, threshold: float
 ) -> list[tuple[int, float]]:
-    """(position, distance) of the nearest rows within `threshold`, best first: an exact
-    faiss scan that skips the rows outside `mask` (a bitmap), so a selective filter costs
-    less than no filter."""
-    allowed = int(np.count_nonzero(mask))
-    if not allowed:
-        return []
-    limit = min(CANDIDATES, allowed)
-    params = None
-    if allowed < len(mask):
-        bitmap = np.packbits(mask, bitorder="little")
-        params = faiss.SearchParameters(
-            sel=faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bitmap))
-        )
-    similarities, positions = matrix.flat.search(vector[None, :], limit, params=params)
+    """(position, distance) of the nearest rows within `threshold`, best first: a scan
+    that skips the rows outside `mask` (a bitmap), so a selective filter costs less than
+    no filter (`index.ProductMatrix.dense_search`)."""
     return [
-        (int(position), float(1.0 - similarity))
-        for position, similarity in zip(positions[0], similarities[0], strict=True)
-        if position >= 0 and 1.0 - similarity <= threshold
+        (position, 1.0 - similarity)
+        for position, similarity in matrix.dense_search(vector, CANDIDATES, mask)
+        if 1.0 - similarity <= threshold
     ]
 
 
@@ -112,10 +102,10 @@ def _lexical(matrix: index.ProductMatrix, query: str, mask: np.ndarray) -> tuple
     words = [w.lower() for w in _QUERY_TOKEN.findall(query)]
     strong: set[int] = set()
     for word in words:
-        position = lexical.sku_positions.get(word)
+        position = lexical.sku_position(word)
         if position is not None and mask[position]:
             strong.add(position)
-    tokens = index.lexical_tokens(query)
+    tokens = lexical_tokens(query)
     ranked = lexical.search(tokens, LEXICAL_CANDIDATES, mask)
     model_words = [t for t in tokens if any(c.isdigit() for c in t)]
     if model_words:
@@ -456,7 +446,7 @@ def similar_to(product: Product, k: int | None = None, in_stock: bool = True) ->
     mask = matrix.active & (matrix.ids != product.pk)
     if in_stock:
         mask &= matrix.in_stock
-    nearest = _dense(matrix, matrix.vectors[position].copy(), mask, threshold=2.0)[: k * 3]
+    nearest = _dense(matrix, matrix.vector(position), mask, threshold=2.0)[: k * 3]
     found = _products_current(matrix, [p for p, _ in nearest], in_stock=in_stock)
     return [
         Hit(found[int(matrix.ids[p])], distance, 1.0 - distance)

@@ -39,6 +39,8 @@ def _fresh_indexes(monkeypatch: pytest.MonkeyPatch, settings) -> Iterator[None]:
     settings.OPENAI_API_KEY = ""
     settings.LLM_PROVIDER = "openai"
     monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(index, "DELTA_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(index, "SAFETY_CHECK_SECONDS", 0.0)
     catalog_cache_clear()
     index.index_invalidate()
     yield

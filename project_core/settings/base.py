@@ -430,6 +430,22 @@ TOKENS_MAX = env_int("TOKENS_MAX", 3000)
 
 EMBEDDINGS_MODEL = env_str("EMBEDDINGS_MODEL", "use-multilingual-v3")
 RECOS_TOPK = env_int("RECOS_TOPK", 5)
+# The product index (recos.index, docs/OPERATIONS.md "The search index"): one snapshot per
+# machine under RECOS_INDEX_DIR (a relative path is under BASE_DIR), memory-mapped by its
+# processes and kept current by deltas.
+RECOS_INDEX_DIR = str(BASE_DIR / (env_str("RECOS_INDEX_DIR") or "var/index"))
+# Rebuild the snapshot (in the background) when products re-encoded since it pass this
+# share of it; until then they live in each process's small overlay.
+RECOS_INDEX_REBUILD_SHARE = env_float("RECOS_INDEX_REBUILD_SHARE", 0.05)
+RECOS_INDEX_BACKGROUND = env_bool("RECOS_INDEX_BACKGROUND", True)
+# From this many products the snapshot is approximate: IVF lists of 8-bit scalar-quantised
+# vectors (RECOS_ANN_NLIST lists, 0: the square root of the size), RECOS_ANN_NPROBE of them
+# probed (more when a filter allows few rows) and the best RECOS_ANN_RERANK candidates
+# re-ranked by exact inner product.
+RECOS_ANN_MIN_PRODUCTS = env_int("RECOS_ANN_MIN_PRODUCTS", 200_000)
+RECOS_ANN_NLIST = env_int("RECOS_ANN_NLIST", 0)
+RECOS_ANN_NPROBE = env_int("RECOS_ANN_NPROBE", 16)
+RECOS_ANN_RERANK = env_int("RECOS_ANN_RERANK", 64)
 FAQ_TOPK = env_int("FAQ_TOPK", 3)
 # Cosine *distance* (1 - cosine similarity) above which a hit is dropped, per language.
 DIST_REF_EN = env_float("DIST_REF_EN", 0.75)

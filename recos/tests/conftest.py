@@ -15,6 +15,8 @@ from tests.factories import BrandFactory, CategoryFactory, ProductFactory
 def _fresh_index(monkeypatch: pytest.MonkeyPatch):
     # Each test has its own database rows: never serve a matrix built for another test.
     monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(index, "DELTA_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(index, "SAFETY_CHECK_SECONDS", 0.0)
     index.index_invalidate()
     yield
     index.index_invalidate()

@@ -1,0 +1,408 @@
+"""The product index on disk: one snapshot per machine and embedding model, written by
+whoever builds it (the training command and task, or the first process of a machine that
+finds none) and memory-mapped by every process of the machine, so they share its pages.
+
+A snapshot is a directory `RECOS_INDEX_DIR/products/<model>/<build id>/`:
+- `dense.faiss`: exact (a flat inner-product index) or, from RECOS_ANN_MIN_PRODUCTS
+  products, approximate (IVF with 8-bit scalar quantisation) whose best candidates are
+  re-ranked exactly against `vectors.npy` (float32, memory-mapped, read row by row);
+- `columns.npz`: product ids (ascending) and the filter columns, copied into each process
+  (they change in place there, 42 bytes a product);
+- `lexical/`: BM25 postings and the SKU hashes, memory-mapped;
+- `meta.json`: model, size, kind and the watermark: the time the rows were read from, so a
+  process replays the changes made since (`recos.index`).
+`CURRENT` names the build in use, replaced atomically; a build holds `.lock` (flock), so
+the processes of a machine build one snapshot at a time, and one that waited for another's
+build uses it instead of building again. Old builds are removed (a process still mapping
+one keeps its pages until it lets go)."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import math
+import mmap
+import os
+import re
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import faiss
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+
+from inventory.models import Product
+
+from .lexical import LexicalIndex, lexical_tokens
+from .models import ProductEmbedding
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+COLUMNS = ("ids", "price", "category", "parent_category", "brand", "in_stock", "active")
+KEEP_BUILDS = 2
+ROW_COLUMNS = (
+    "product_id",
+    "product__price",
+    "product__category_id",
+    "product__category__parent_id",
+    "product__brand_id",
+    "product__stock",
+    "product__active",
+    "product__sku",
+    "product__name_en",
+    "product__name_ar",
+    "product__brand__name_en",
+    "product__brand__name_ar",
+)
+
+
+def row_text(row: tuple) -> str:
+    """What the lexical leg indexes of a product row (ROW_COLUMNS[7:]): SKU, names, brand."""
+    return " ".join(filter(None, row[7:12]))
+
+
+class BaseDense:
+    """The snapshot's vectors, searched within a bitmap of allowed positions. Exact: a
+    flat scan that skips the rows outside the bitmap. Approximate: IVF lists probed more
+    widely the fewer rows a filter allows, then the best candidates re-ranked by exact
+    inner product."""
+
+    def __init__(self, dense: faiss.Index, vectors: np.ndarray) -> None:
+        self.index = dense
+        self.vectors = vectors  # (n, d) float32, memory-mapped
+        self.ivf = (
+            faiss.try_extract_index_ivf(dense) if not isinstance(dense, faiss.IndexFlat) else None
+        )
+        self.nprobe = settings.RECOS_ANN_NPROBE
+        self.rerank = settings.RECOS_ANN_RERANK
+
+    @property
+    def kind(self) -> str:
+        return "ivf-sq8" if self.ivf is not None else "flat"
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def search(self, vector: np.ndarray, limit: int, mask: np.ndarray) -> list[tuple[int, float]]:
+        """(position, cosine similarity) of the nearest allowed rows, best first."""
+        n = len(self)
+        allowed = int(np.count_nonzero(mask)) if n else 0
+        if not allowed:
+            return []
+        selector = None
+        if allowed < n:
+            bitmap = np.packbits(mask, bitorder="little")
+            selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bitmap))
+        if self.ivf is None:
+            params = faiss.SearchParameters(sel=selector) if selector is not None else None
+            similarities, positions = self.index.search(
+                vector[None, :], min(limit, allowed), params=params
+            )
+            return [
+                (int(p), float(s))
+                for p, s in zip(positions[0], similarities[0], strict=True)
+                if p >= 0
+            ]
+        # A filter that allows few rows leaves few of them in the nearest lists: probe
+        # more lists, by the square root of the rows it rules out (all lists at once would
+        # cost a full scan; the nearest lists hold most of the relevant allowed rows).
+        nlist = self.ivf.nlist
+        nprobe = min(nlist, max(self.nprobe, math.ceil(self.nprobe * math.sqrt(n / allowed))))
+        params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
+        candidates = min(allowed, max(limit, self.rerank))
+        _, positions = self.index.search(vector[None, :], candidates, params=params)
+        found = positions[0][positions[0] >= 0]
+        if not len(found):
+            return []
+        found = np.sort(found)  # the re-rank reads the rows in file order
+        exact = self.vectors[found] @ vector
+        best = np.argsort(-exact, kind="stable")[:limit]
+        return [(int(found[i]), float(exact[i])) for i in best]
+
+    def vector(self, position: int) -> np.ndarray:
+        return np.array(self.vectors[position], dtype=np.float32)
+
+
+@dataclass
+class Snapshot:
+    build_id: str
+    model_name: str
+    watermark: datetime
+    columns: dict[str, np.ndarray]
+    dense: BaseDense
+    lexical: LexicalIndex
+
+
+def _model_dir(model_name: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name)
+    return Path(settings.RECOS_INDEX_DIR) / "products" / slug
+
+
+@contextmanager
+def _build_lock(directory: Path):
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_build(model_name: str) -> str | None:
+    """The build id CURRENT names for the model, if any (one small read: polled often)."""
+    try:
+        return (_model_dir(model_name) / "CURRENT").read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _meta(directory: Path) -> dict | None:
+    try:
+        meta = json.loads((directory / "meta.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return meta if meta.get("format") == FORMAT else None
+
+
+def snapshot_load(model_name: str) -> Snapshot | None:
+    """The current snapshot of the model, memory-mapped; None when there is none (or it
+    is unreadable: the caller builds one)."""
+    build_id = current_build(model_name)
+    if build_id is None:
+        return None
+    directory = _model_dir(model_name) / build_id
+    meta = _meta(directory)
+    if meta is None or meta["model"] != model_name:
+        return None
+    try:
+        flags = faiss.IO_FLAG_MMAP_IFC if meta["kind"] == "flat" else faiss.IO_FLAG_MMAP
+        dense = faiss.read_index(str(directory / "dense.faiss"), flags | faiss.IO_FLAG_READ_ONLY)
+        vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        if isinstance(getattr(vectors, "_mmap", None), mmap.mmap):
+            vectors._mmap.madvise(mmap.MADV_RANDOM)  # re-rank reads: no read-ahead
+        with np.load(directory / "columns.npz") as stored:
+            columns = {name: stored[name] for name in COLUMNS}
+        lexical = LexicalIndex.load(directory / "lexical", meta["size"])
+    except (FileNotFoundError, RuntimeError, ValueError, KeyError):
+        logger.exception("product index snapshot %s is unreadable; rebuilding", directory)
+        return None
+    lexical.brand_words = frozenset(meta["brand_words"])
+    return Snapshot(
+        build_id=build_id,
+        model_name=model_name,
+        watermark=datetime.fromisoformat(meta["watermark"]),
+        columns=columns,
+        dense=BaseDense(dense, vectors),
+        lexical=lexical,
+    )
+
+
+def snapshot_build(
+    model_name: str, *, unless_newer_than: datetime | None = None, threads: int = 1
+) -> str:
+    """Build the model's snapshot from the database and make it CURRENT; returns its id.
+    With `unless_newer_than`, a snapshot whose watermark is at least that recent (built
+    by another process while this one waited for the lock) is used instead."""
+    model_dir = _model_dir(model_name)
+    with _build_lock(model_dir):
+        if unless_newer_than is not None:
+            build_id = current_build(model_name)
+            meta = _meta(model_dir / build_id) if build_id else None
+            if meta and datetime.fromisoformat(meta["watermark"]) >= unless_newer_than:
+                return build_id
+        started = time.perf_counter()
+        directory = build_directory(model_name)
+        meta = _write(model_name, directory, threads=threads)
+        build_id = make_current(directory)
+        logger.info(
+            "product index %s: %d products (%s) in %.1fs",
+            build_id,
+            meta["size"],
+            meta["kind"],
+            time.perf_counter() - started,
+        )
+        return build_id
+
+
+def _write(model_name: str, directory: Path, *, threads: int, chunk_size: int = 5000) -> dict:
+    """Stream the embeddings and filter columns into the snapshot's files, a chunk at a
+    time (no per-row Python objects kept beyond the lexical texts)."""
+    watermark = timezone.now()
+    rows = ProductEmbedding.objects.filter(model_name=model_name).order_by("product_id")
+    counted = rows.count()
+    dim = rows.values_list("dim", flat=True).first() or 1  # one model, one dimension
+    vectors = np.lib.format.open_memmap(
+        directory / "vectors.npy", mode="w+", dtype=np.float32, shape=(counted, dim)
+    )
+    columns = columns_empty(counted)
+    skus: list[str] = []
+    texts: list[str] = []
+    brand_names: set[str] = set()
+    n = 0
+    values = rows.values_list("vector", *ROW_COLUMNS)
+    for n, row in enumerate(values.iterator(chunk_size=chunk_size), start=1):
+        if n > counted:  # rows added while streaming: the deltas bring them
+            n = counted
+            break
+        i = n - 1
+        vectors[i] = np.frombuffer(bytes(row[0]), dtype=np.float32)
+        product = row[1:]
+        _columns_set(columns, i, product)
+        skus.append(product[7])
+        texts.append(row_text(product))
+        brand_names.update(name for name in product[10:12] if name)
+    if n < counted:  # rows deleted while streaming
+        np.save(directory / "vectors.tmp.npy", np.array(vectors[:n]))
+        del vectors
+        os.replace(directory / "vectors.tmp.npy", directory / "vectors.npy")
+        vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        columns = {name: array[:n] for name, array in columns.items()}
+    else:
+        vectors.flush()
+    return files_write(
+        directory,
+        model_name=model_name,
+        watermark=watermark,
+        vectors=vectors,
+        columns=columns,
+        skus=skus,
+        texts=texts,
+        brand_names=brand_names,
+        threads=threads,
+    )
+
+
+def columns_empty(n: int) -> dict[str, np.ndarray]:
+    return {
+        "ids": np.zeros(n, np.int64),
+        "price": np.zeros(n, np.float64),
+        "category": np.zeros(n, np.int64),
+        "parent_category": np.full(n, -1, np.int64),
+        "brand": np.full(n, -1, np.int64),
+        "in_stock": np.zeros(n, bool),
+        "active": np.zeros(n, bool),
+    }
+
+
+def files_write(
+    directory: Path,
+    *,
+    model_name: str,
+    watermark: datetime,
+    vectors: np.ndarray,
+    columns: dict[str, np.ndarray],
+    skus: list[str],
+    texts: list[str],
+    brand_names: set[str],
+    threads: int = 1,
+) -> dict:
+    """Write a snapshot's files into `directory` (which holds `vectors.npy` already, the
+    float32 rows in the order of `columns["ids"]`, ascending)."""
+    n = len(columns["ids"])
+    dense = _dense_build(vectors, vectors.shape[1], threads=threads)
+    faiss.write_index(dense, str(directory / "dense.faiss"))
+    del dense
+    np.savez(directory / "columns.npz", **columns)
+    lexical = LexicalIndex(skus, texts)
+    lexical.save(directory / "lexical")
+    meta = {
+        "format": FORMAT,
+        "model": model_name,
+        "dim": int(vectors.shape[1]),
+        "size": n,
+        "kind": "ivf-sq8" if n >= settings.RECOS_ANN_MIN_PRODUCTS else "flat",
+        "watermark": watermark.isoformat(),
+        "brand_words": sorted({w for name in brand_names for w in lexical_tokens(name)}),
+    }
+    (directory / "meta.json").write_text(json.dumps(meta))
+    return meta
+
+
+def build_directory(model_name: str) -> Path:
+    """A new, empty build directory for the model (not CURRENT until `make_current`)."""
+    build_id = f"{timezone.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    directory = _model_dir(model_name) / build_id
+    directory.mkdir(parents=True)
+    return directory
+
+
+def make_current(directory: Path) -> str:
+    """Point CURRENT at a written build (atomically) and remove older builds."""
+    model_dir, build_id = directory.parent, directory.name
+    pointer = model_dir / f"CURRENT.{build_id}"
+    pointer.write_text(build_id)
+    os.replace(pointer, model_dir / "CURRENT")
+    _prune(model_dir, keep=build_id)
+    return build_id
+
+
+def _columns_set(columns: dict[str, np.ndarray], i: int, product: tuple) -> None:
+    """Write one product row (ROW_COLUMNS order) into position `i` of the columns."""
+    columns["ids"][i] = product[0]
+    columns["price"][i] = float(product[1])
+    columns["category"][i] = product[2]
+    columns["parent_category"][i] = -1 if product[3] is None else product[3]
+    columns["brand"][i] = -1 if product[4] is None else product[4]
+    columns["in_stock"][i] = product[5] > 0
+    columns["active"][i] = product[6]
+
+
+def _dense_build(vectors: np.ndarray, dim: int, *, threads: int) -> faiss.Index:
+    n = len(vectors)
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(threads)
+    try:
+        if n < settings.RECOS_ANN_MIN_PRODUCTS:
+            dense = faiss.IndexFlatIP(dim)
+        else:
+            # k-means wants ~40 training points a list; a small catalog gets fewer lists.
+            nlist = settings.RECOS_ANN_NLIST or int(math.sqrt(n))
+            nlist = max(1, min(nlist, n // 40))
+            dense = faiss.IndexIVFScalarQuantizer(
+                faiss.IndexFlatIP(dim),
+                dim,
+                nlist,
+                faiss.ScalarQuantizer.QT_8bit,
+                faiss.METRIC_INNER_PRODUCT,
+            )
+            sample = np.random.default_rng(0).choice(n, min(n, 40 * nlist), replace=False)
+            dense.train(np.ascontiguousarray(vectors[np.sort(sample)]))
+        for start in range(0, n, 50_000):
+            dense.add(np.ascontiguousarray(vectors[start : start + 50_000]))
+        return dense
+    finally:
+        faiss.omp_set_num_threads(previous)
+
+
+def _prune(model_dir: Path, *, keep: str) -> None:
+    builds = sorted((p for p in model_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in builds[:-KEEP_BUILDS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def snapshots_forget() -> None:
+    """Forget every model's CURRENT snapshot (tests; a fresh database): the next load
+    builds from the database."""
+    root = Path(settings.RECOS_INDEX_DIR) / "products"
+    if root.exists():
+        for pointer in root.glob("*/CURRENT"):
+            pointer.unlink(missing_ok=True)
+
+
+PRODUCT_COLUMNS = ("pk", *(c.removeprefix("product__") for c in ROW_COLUMNS[1:]), "updated_at")
+
+
+def product_rows(**lookup: object) -> list[tuple]:
+    """Products' ROW_COLUMNS (read from the product itself) and `updated_at`: the rows the
+    deltas apply."""
+    return list(Product.objects.filter(**lookup).values_list(*PRODUCT_COLUMNS))

@@ -138,7 +138,7 @@ def dashboard_funnel_list(*, starts: Sequence[datetime]) -> list[tuple[FunnelSte
     """
     now = timezone.now()
     conversations = customer_counts_wrote_since(starts=starts)
-    events = shop_event_customer_counts(starts=starts, until=now)
+    events = shop_event_customer_counts(starts=starts)
     orders = order_funnel_counts(starts=starts, until=now)
     return [
         _funnel_steps(

@@ -287,8 +287,9 @@ SHOP_EVENT_QUERY_MAX = 200
 class ShopEvent(models.Model):
     """One step of the sales funnel the rest of the record does not keep: a product search
     the bot answered (what was searched, how many products it found) or a checkout started.
-    Append-only: one INSERT per event from the dialog turn, read only by the staff
-    dashboard, deleted after DATA_RETENTION_DAYS with the messages."""
+    Append-only: one INSERT per event from the dialog turn (and one upsert of
+    ShopEventLatest), read only by the staff dashboard, deleted after DATA_RETENTION_DAYS
+    with the messages."""
 
     kind = models.CharField(max_length=8, choices=ShopEventKind.choices)
     customer = models.ForeignKey(
@@ -304,11 +305,47 @@ class ShopEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The funnel: distinct customers per kind in a period, from the index alone.
+            # The retention purge, by age (the funnel reads ShopEventLatest instead).
             models.Index(fields=["kind", "created_at", "customer"], name="shopevent_kind_day"),
-            # Searches with no result in a period.
-            models.Index(fields=["kind", "results", "created_at"], name="shopevent_results"),
+            # Searches with no result, grouped by their words: everything the dashboard's
+            # list reads is in the index, in the order it groups by, so it never visits the
+            # rows nor sorts them to group (bench/dashboard.py).
+            models.Index(
+                fields=["kind", "results", "query", "created_at", "customer", "language"],
+                name="shopevent_no_result",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} by customer #{self.customer_id}"
+
+
+class ShopEventLatest(models.Model):
+    """Each customer's newest funnel event of each kind: what the dashboard counts ("customers
+    who searched / started a checkout in the last N days" = rows with `last_at` in the
+    period), so its cost follows the customers, not their events; the same shape as
+    Customer.last_inbound_at for "conversations". Exact for periods that end now, which are
+    the only ones the dashboard shows.
+
+    Written with each ShopEvent by one upsert (shop_event_record); a customer's turns are
+    serialised by the chat lock, so the newest write carries the newest time. Purged with
+    the events: a row older than the retention limit has no event left behind it."""
+
+    kind = models.CharField(max_length=8, choices=ShopEventKind.choices)
+    customer = models.ForeignKey(
+        "users.Customer", related_name="shop_events_latest", on_delete=models.CASCADE
+    )
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "customer"], name="shopeventlatest_customer")
+        ]
+        indexes = [
+            # The funnel: customers per kind whose newest event is in a period, a range count.
+            models.Index(fields=["kind", "last_at"], name="shopeventlatest_kind_last")
+        ]
+        verbose_name_plural = "shop events latest"
+
+    def __str__(self) -> str:
+        return f"{self.kind} by customer #{self.customer_id} last at {self.last_at:%Y-%m-%d %H:%M}"

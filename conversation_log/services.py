@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from .models import (
     Message,
     ShopEvent,
     ShopEventKind,
+    ShopEventLatest,
 )
 from .outbound import outbound_text_send
 
@@ -198,35 +199,93 @@ def shop_event_query_key(text: str) -> str:
 
 
 def shop_event_record(
-    *, kind: str, customer_id: int, query: str = "", language: str = "", results: int = 0
+    *,
+    kind: str,
+    customer_id: int,
+    query: str = "",
+    language: str = "",
+    results: int = 0,
+    at: datetime | None = None,
 ) -> ShopEvent:
-    """Append one funnel event (a search answered, a checkout started): a single INSERT,
-    no read, so it costs the turn nothing noticeable."""
+    """Append one funnel event (a search answered, a checkout started) and move the
+    customer's ShopEventLatest of that kind to it: an INSERT and an upsert, no read, so it
+    costs the turn nothing noticeable.
+
+    `at` backdates the event (demo history, tests); without it the event happens now. A
+    backdated event never moves ShopEventLatest backwards, whatever order they come in."""
     if kind not in ShopEventKind.values:
         raise ValueError(f"unknown shop event kind {kind!r}")
-    return ShopEvent.objects.create(
-        kind=kind,
-        customer_id=customer_id,
-        query=shop_event_query_key(query) if kind == ShopEventKind.SEARCH else "",
-        language=language[:2],
-        results=max(results, 0),
+    with transaction.atomic(savepoint=False):
+        event = ShopEvent.objects.create(
+            kind=kind,
+            customer_id=customer_id,
+            query=shop_event_query_key(query) if kind == ShopEventKind.SEARCH else "",
+            language=language[:2],
+            results=max(results, 0),
+        )
+        if at is None:
+            _shop_event_latest_upsert(kind=kind, customer_id=customer_id, at=event.created_at)
+        else:
+            ShopEvent.objects.filter(pk=event.pk).update(created_at=at)  # auto_now_add
+            event.created_at = at
+            _shop_event_latest_advance(kind=kind, customer_id=customer_id, at=at)
+    return event
+
+
+def _shop_event_latest_upsert(*, kind: str, customer_id: int, at: datetime) -> None:
+    """One INSERT ... ON DUPLICATE KEY UPDATE (ON CONFLICT ... DO UPDATE elsewhere) that sets
+    the customer's newest event of `kind` to `at`. Only for events happening now: their
+    times only grow, a customer's turns being serialised by the chat lock."""
+    target = (
+        {"unique_fields": ["kind", "customer"]}
+        if transaction.get_connection().features.supports_update_conflicts_with_target
+        else {}
+    )
+    ShopEventLatest.objects.bulk_create(
+        [ShopEventLatest(kind=kind, customer_id=customer_id, last_at=at)],
+        update_conflicts=True,
+        update_fields=["last_at"],
+        **target,
     )
 
 
-def shop_event_purge_before(*, before: datetime, batch_size: int = 1000) -> int:
+def _shop_event_latest_advance(*, kind: str, customer_id: int, at: datetime) -> None:
+    """Record `at` as the customer's newest event of `kind` unless a newer one is recorded:
+    an INSERT that ignores the duplicate, then a conditional UPDATE."""
+    ShopEventLatest.objects.bulk_create(
+        [ShopEventLatest(kind=kind, customer_id=customer_id, last_at=at)], ignore_conflicts=True
+    )
+    ShopEventLatest.objects.filter(kind=kind, customer_id=customer_id, last_at__lt=at).update(
+        last_at=at
+    )
+
+
+def shop_event_purge_before(*, before: datetime, batch_size: int = 1000) -> tuple[int, int]:
     """Delete funnel events created before `before` (the retention limit: a search's words
-    are the customer's), in short batches like the messages; returns how many."""
+    are the customer's), in short batches like the messages, and the ShopEventLatest rows
+    whose newest event is older (no event of theirs is left); returns how many of each."""
+    return (
+        _delete_in_batches(
+            ShopEvent.objects.filter(kind__in=ShopEventKind.values, created_at__lt=before),
+            batch_size=batch_size,
+        ),
+        _delete_in_batches(
+            ShopEventLatest.objects.filter(kind__in=ShopEventKind.values, last_at__lt=before),
+            batch_size=batch_size,
+        ),
+    )
+
+
+def _delete_in_batches(rows: QuerySet[Any], *, batch_size: int) -> int:
+    """Delete `rows` a batch of ids at a time, each DELETE checking the filter again: a
+    ShopEventLatest row a customer's new event moved meanwhile stays."""
     deleted = 0
     while True:
-        ids = list(
-            ShopEvent.objects.filter(kind__in=ShopEventKind.values, created_at__lt=before)
-            .order_by("id")
-            .values_list("id", flat=True)[:batch_size]
-        )
+        ids = list(rows.order_by("id").values_list("id", flat=True)[:batch_size])
         if not ids:
             return deleted
         with transaction.atomic():
-            count, _ = ShopEvent.objects.filter(pk__in=ids).delete()
+            count, _ = rows.filter(pk__in=ids).delete()
         deleted += count
 
 

@@ -48,17 +48,25 @@ def chat_close_inactive_task() -> dict[str, int]:
 @shop_task(name="conversation_log.message_purge_old", soft_time_limit=540, time_limit=600)
 def message_purge_old_task() -> dict[str, int]:
     """Delete messages, with their delivery statuses, and the funnel's search and checkout
-    events older than DATA_RETENTION_DAYS, and status callbacks that never matched a
-    message of ours."""
+    events older than DATA_RETENTION_DAYS (with the customers' newest-event rows that have
+    no event left), and status callbacks that never matched a message of ours."""
     before = timezone.now() - timedelta(days=settings.DATA_RETENTION_DAYS)
     deleted = message_purge_before(before=before)
-    events = shop_event_purge_before(before=before)
+    events, latest = shop_event_purge_before(before=before)
     orphans = early_statuses_purge(before=timezone.now() - EARLY_STATUS_KEEP)
+    counts = {
+        "deleted": deleted,
+        "shop_events": events,
+        "shop_events_latest": latest,
+        "early_statuses": orphans,
+    }
     logger.info(
-        "purged %d old messages, %d old funnel events, %d unmatched status callbacks",
+        "purged %d old messages, %d old funnel events (%d customers' newest), "
+        "%d unmatched status callbacks",
         deleted,
         events,
+        latest,
         orphans,
-        extra={"deleted": deleted, "shop_events": events, "early_statuses": orphans},
+        extra=counts,
     )
-    return {"deleted": deleted, "shop_events": events, "early_statuses": orphans}
+    return counts

@@ -266,15 +266,14 @@ def _orders(
 def _event(
     customer: Customer, kind: str, at: datetime, *, query: str = "", results: int = 0
 ) -> None:
-    event = shop_event_record(
+    shop_event_record(
         kind=kind,
         customer_id=customer.pk,
         query=query,
         language=customer.language,
         results=results,
+        at=at,  # the historical time, also for the customer's newest event of the kind
     )
-    # created_at is auto_now_add: set the historical time afterwards.
-    ShopEvent.objects.filter(pk=event.pk).update(created_at=at)
 
 
 def _events(

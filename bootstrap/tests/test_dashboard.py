@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from bootstrap.selectors import beat_schedule_list, celery_queue_depth, dashboard_funnel_list
-from conversation_log.models import Chat, DeliveryStatus, Message, ShopEvent
+from conversation_log.models import Chat, DeliveryStatus, Message
 from conversation_log.services import shop_event_record
 from helpdesk.models import UnansweredQuestion
 from orders.models import Order
@@ -166,13 +166,14 @@ def test_delivery_failures_are_listed_by_meta_error_code(admin_client: Client) -
 
 
 def _event(customer: Customer, kind: str, *, days_ago: float, query: str = "", results: int = 0):  # type: ignore[no-untyped-def]
-    event = shop_event_record(
-        kind=kind, customer_id=customer.pk, query=query, language="en", results=results
+    return shop_event_record(
+        kind=kind,
+        customer_id=customer.pk,
+        query=query,
+        language="en",
+        results=results,
+        at=timezone.now() - timedelta(days=days_ago),
     )
-    ShopEvent.objects.filter(pk=event.pk).update(
-        created_at=timezone.now() - timedelta(days=days_ago)
-    )
-    return event
 
 
 def test_the_funnel_shows_searches_and_checkouts_started(admin_client: Client) -> None:

@@ -1,15 +1,26 @@
-"""The funnel's search and checkout events: recording them, and the dashboard's counts of
-distinct customers per period and its searches with no result."""
+"""The funnel's search and checkout events: recording them (with each customer's newest event
+per kind, ShopEventLatest), and the dashboard's counts of distinct customers per period and
+its searches with no result."""
 
 from __future__ import annotations
 
+import importlib
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
+from django.apps import apps
+from django.db.models import Count, Q
 
-from conversation_log.models import SHOP_EVENT_QUERY_MAX, ShopEvent, ShopEventKind
+from conversation_log.models import (
+    SHOP_EVENT_QUERY_MAX,
+    ShopEvent,
+    ShopEventKind,
+    ShopEventLatest,
+)
 from conversation_log.selectors import shop_event_customer_counts, shop_search_no_result_list
-from conversation_log.services import shop_event_record
+from conversation_log.services import shop_event_purge_before, shop_event_record
 from tests.factories import CustomerFactory
 from users.models import Customer
 
@@ -22,15 +33,18 @@ WEEK, MONTH = NOW - timedelta(days=7), NOW - timedelta(days=30)
 def _event(
     customer: Customer, kind: str, at: datetime, *, query: str = "", results: int = 0
 ) -> ShopEvent:
-    event = shop_event_record(
+    return shop_event_record(
         kind=kind,
         customer_id=customer.pk,
         query=query,
         language=customer.language,
         results=results,
+        at=at,
     )
-    ShopEvent.objects.filter(pk=event.pk).update(created_at=at)
-    return event
+
+
+def _latest(customer: Customer) -> dict[str, datetime]:
+    return dict(ShopEventLatest.objects.filter(customer=customer).values_list("kind", "last_at"))
 
 
 # --- recording ---------------------------------------------------------------------------
@@ -81,10 +95,10 @@ def test_each_period_counts_each_customer_once_per_kind() -> None:
     _event(a, ShopEventKind.CHECKOUT_STARTED, NOW - timedelta(days=1))
     _event(a, ShopEventKind.CHECKOUT_STARTED, NOW - timedelta(days=5))
     _event(c, ShopEventKind.CHECKOUT_STARTED, NOW - timedelta(days=10))
-    _event(b, ShopEventKind.CHECKOUT_STARTED, NOW + timedelta(hours=1))  # after `until`
+    _event(b, ShopEventKind.CHECKOUT_STARTED, NOW - timedelta(days=31))  # before both periods
 
     # when
-    week, month = shop_event_customer_counts(starts=[WEEK, MONTH], until=NOW)
+    week, month = shop_event_customer_counts(starts=[WEEK, MONTH])
 
     # then
     assert (week.searchers, week.checkouts) == (2, 1)
@@ -93,10 +107,116 @@ def test_each_period_counts_each_customer_once_per_kind() -> None:
 
 def test_counts_are_zero_without_events() -> None:
     # when
-    (week,) = shop_event_customer_counts(starts=[WEEK], until=NOW)
+    (week,) = shop_event_customer_counts(starts=[WEEK])
 
     # then
     assert (week.searchers, week.checkouts) == (0, 0)
+
+
+def test_counts_equal_distinct_customers_of_the_events_themselves() -> None:
+    """The old definition (COUNT DISTINCT customer over the events in the period) and the
+    newest-event rows agree, on events recorded in no particular order."""
+    # given
+    rng = random.Random(17)
+    customers = [CustomerFactory() for _ in range(12)]
+    for _ in range(80):
+        _event(
+            rng.choice(customers),
+            rng.choice(ShopEventKind.values),
+            NOW - timedelta(hours=rng.randrange(1, 45 * 24)),
+            query="tv",
+            results=1,
+        )
+    starts = [NOW - timedelta(days=days) for days in (1, 7, 30, 40)]
+
+    # when
+    counts = shop_event_customer_counts(starts=starts)
+
+    # then
+    expected = ShopEvent.objects.aggregate(
+        **{
+            f"{kind}{i}": Count(
+                "customer_id", distinct=True, filter=Q(kind=kind, created_at__gte=start)
+            )
+            for i, start in enumerate(starts)
+            for kind in ShopEventKind.values
+        }
+    )
+    assert [(c.searchers, c.checkouts) for c in counts] == [
+        (expected[f"search{i}"], expected[f"checkout{i}"]) for i in range(len(starts))
+    ]
+    assert expected["search3"] > expected["search1"] > 0  # the periods do differ
+
+
+# --- each customer's newest event --------------------------------------------------------
+def test_each_event_moves_the_customers_newest_of_its_kind_only() -> None:
+    # given
+    customer = CustomerFactory()
+    with time_machine.travel(NOW - timedelta(days=2), tick=False):
+        shop_event_record(kind=ShopEventKind.SEARCH, customer_id=customer.pk, query="tv")
+        shop_event_record(kind=ShopEventKind.CHECKOUT_STARTED, customer_id=customer.pk)
+
+    # when
+    with time_machine.travel(NOW, tick=False):
+        shop_event_record(kind=ShopEventKind.SEARCH, customer_id=customer.pk, query="tv")
+        shop_event_record(kind=ShopEventKind.SEARCH, customer_id=customer.pk, query="radio")
+
+    # then: one row per kind, a second search the same instant is no second row
+    assert ShopEventLatest.objects.filter(customer=customer).count() == 2
+    assert _latest(customer) == {"search": NOW, "checkout": NOW - timedelta(days=2)}
+
+
+def test_a_backdated_event_never_moves_the_newest_backwards() -> None:
+    # given
+    customer = CustomerFactory()
+    _event(customer, ShopEventKind.SEARCH, NOW - timedelta(days=1))
+
+    # when
+    older = _event(customer, ShopEventKind.SEARCH, NOW - timedelta(days=9))
+    _event(customer, ShopEventKind.SEARCH, NOW - timedelta(days=1))  # the same time again
+
+    # then
+    older.refresh_from_db()
+    assert older.created_at == NOW - timedelta(days=9)
+    assert _latest(customer) == {"search": NOW - timedelta(days=1)}
+
+
+def test_the_purge_drops_the_newest_rows_with_no_event_left_and_keeps_the_others() -> None:
+    # given
+    gone, stays = CustomerFactory(), CustomerFactory()
+    _event(gone, ShopEventKind.SEARCH, NOW - timedelta(days=100))
+    _event(stays, ShopEventKind.SEARCH, NOW - timedelta(days=100))
+    _event(stays, ShopEventKind.SEARCH, NOW - timedelta(days=10))
+
+    # when
+    events, latest = shop_event_purge_before(before=NOW - timedelta(days=90), batch_size=1)
+
+    # then
+    assert (events, latest) == (2, 1)
+    assert _latest(gone) == {}
+    assert _latest(stays) == {"search": NOW - timedelta(days=10)}
+    assert shop_event_customer_counts(starts=[MONTH])[0].searchers == 1
+
+
+def test_the_migration_fills_the_newest_rows_from_the_events_recorded_before_it() -> None:
+    # given: events recorded without their newest rows (as before the migration)
+    fill = importlib.import_module(
+        "conversation_log.migrations.0008_shop_event_latest_and_no_result_index"
+    ).shop_event_latest_fill
+    a, b = CustomerFactory(), CustomerFactory()
+    _event(a, ShopEventKind.SEARCH, NOW - timedelta(days=3))
+    _event(a, ShopEventKind.SEARCH, NOW - timedelta(days=1))
+    _event(a, ShopEventKind.CHECKOUT_STARTED, NOW - timedelta(days=2))
+    _event(b, ShopEventKind.SEARCH, NOW - timedelta(days=20))
+    ShopEventLatest.objects.all().delete()
+
+    # when
+    fill(apps, None)
+    fill(apps, None)  # a second run adds nothing
+
+    # then
+    assert _latest(a) == {"search": NOW - timedelta(days=1), "checkout": NOW - timedelta(days=2)}
+    assert _latest(b) == {"search": NOW - timedelta(days=20)}
 
 
 # --- searches with no result -------------------------------------------------------------

@@ -91,8 +91,18 @@ def test_messages_older_than_the_retention_period_are_purged_and_newer_ones_kept
         result = message_purge_old_task()
         again = message_purge_old_task()
     # then
-    assert result == {"deleted": 1, "shop_events": 0, "early_statuses": 0}
-    assert again == {"deleted": 0, "shop_events": 0, "early_statuses": 0}
+    assert result == {
+        "deleted": 1,
+        "shop_events": 0,
+        "shop_events_latest": 0,
+        "early_statuses": 0,
+    }
+    assert again == {
+        "deleted": 0,
+        "shop_events": 0,
+        "shop_events_latest": 0,
+        "early_statuses": 0,
+    }
     assert not Message.objects.filter(pk=old.pk).exists()
     assert Message.objects.filter(pk=recent.pk).exists()
 
@@ -101,7 +111,7 @@ def test_funnel_events_older_than_the_retention_period_are_purged_and_newer_ones
     settings,
 ):
     # given
-    from conversation_log.models import ShopEvent
+    from conversation_log.models import ShopEvent, ShopEventLatest
     from conversation_log.services import shop_event_record
 
     settings.DATA_RETENTION_DAYS = 90
@@ -114,10 +124,13 @@ def test_funnel_events_older_than_the_retention_period_are_purged_and_newer_ones
     # when
     with time_machine.travel(T0 + timedelta(days=91), tick=False):
         result = message_purge_old_task()
-    # then
-    assert result["shop_events"] == 2
+    # then: the checkout's newest-event row goes with it; the search's is the recent one
+    assert (result["shop_events"], result["shop_events_latest"]) == (2, 1)
     assert not ShopEvent.objects.filter(pk__in=[old_search.pk, old_checkout.pk]).exists()
     assert ShopEvent.objects.filter(pk=recent.pk).exists()
+    assert list(
+        ShopEventLatest.objects.filter(customer=customer).values_list("kind", "last_at")
+    ) == [("search", T0 + timedelta(days=30))]
 
 
 def test_purge_deletes_more_messages_than_one_batch(settings):
@@ -151,7 +164,10 @@ def test_housekeeping_logs_what_it_did(settings, caplog):
     # then
     lines = [record.getMessage() for record in caplog.records]
     assert "closed 1 of 1 inactive chats" in lines
-    assert "purged 1 old messages, 0 old funnel events, 0 unmatched status callbacks" in lines
+    assert (
+        "purged 1 old messages, 0 old funnel events (0 customers' newest), "
+        "0 unmatched status callbacks"
+    ) in lines
 
 
 def test_status_callbacks_that_never_matched_a_message_are_purged_after_a_day():
@@ -164,5 +180,10 @@ def test_status_callbacks_that_never_matched_a_message_are_purged_after_a_day():
     with time_machine.travel(T0 + timedelta(hours=25), tick=False):
         result = message_purge_old_task()
     # then
-    assert result == {"deleted": 0, "shop_events": 0, "early_statuses": 1}
+    assert result == {
+        "deleted": 0,
+        "shop_events": 0,
+        "shop_events_latest": 0,
+        "early_statuses": 1,
+    }
     assert list(EarlyStatus.objects.values_list("wamid", flat=True)) == ["wamid.NEW"]

@@ -276,12 +276,13 @@ class _Live:
             for pid, at in ProductEmbedding.objects.filter(
                 model_name=self.model_name, updated_at__gte=since
             ).values_list("product_id", "updated_at")
-            if self.applied_vectors.get(pid) != at
+            if self.applied_vectors.get(pid) != at and not self._held(pid, "vector_at", at)
         ]
         products = {
             row[0]: row
             for row in index_store.product_rows(updated_at__gte=since)
             if self.applied_products.get(row[0]) != row[-1]
+            and not self._held(row[0], "product_at", row[-1])
         }
         vectors: dict[int, tuple[bytes, datetime]] = {}
         if vector_rows:
@@ -316,9 +317,16 @@ class _Live:
             self.matrix = self._publish()
         return changed
 
+    def _held(self, product_id: int, column: str, at: datetime) -> bool:
+        """Whether the snapshot's row of the product is this version already (the rows a
+        poll re-reads from the margin before the snapshot's watermark)."""
+        position = self._base_position(product_id)
+        return position is not None and self.columns[column][position] == index_store.micros(at)
+
     def _columns_set(self, position: int, row: tuple) -> None:
         """Write a product row (index_store.PRODUCT_COLUMNS) into the columns in place."""
         index_store._columns_set(self.columns, position, row)
+        self.columns["product_at"][position] = index_store.micros(row[-1])
         if position < self.n_base and self.dead[position]:
             self.columns["active"][position] = False
 

@@ -22,13 +22,12 @@ import fcntl
 import json
 import logging
 import math
-import mmap
 import os
 import re
 import shutil
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,7 +45,19 @@ from .models import ProductEmbedding
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
-COLUMNS = ("ids", "price", "category", "parent_category", "brand", "in_stock", "active")
+COLUMNS = (
+    "ids",
+    "price",
+    "category",
+    "parent_category",
+    "brand",
+    "in_stock",
+    "active",
+    # updated_at of the row's embedding and product (microseconds since the epoch): a
+    # process catching up on a snapshot skips the changes it already holds.
+    "vector_at",
+    "product_at",
+)
 KEEP_BUILDS = 2
 ROW_COLUMNS = (
     "product_id",
@@ -77,7 +88,8 @@ class BaseDense:
 
     def __init__(self, dense: faiss.Index, vectors: np.ndarray) -> None:
         self.index = dense
-        self.vectors = vectors  # (n, d) float32, memory-mapped
+        self.vectors = vectors  # (n, d) float32, memory-mapped (bulk reads: bench, tests)
+        self._rows = _RowReader(vectors) if isinstance(vectors, np.memmap) else None
         self.ivf = (
             faiss.try_extract_index_ivf(dense) if not isinstance(dense, faiss.IndexFlat) else None
         )
@@ -123,12 +135,41 @@ class BaseDense:
         if not len(found):
             return []
         found = np.sort(found)  # the re-rank reads the rows in file order
-        exact = self.vectors[found] @ vector
+        exact = self._read(found) @ vector
         best = np.argsort(-exact, kind="stable")[:limit]
         return [(int(found[i]), float(exact[i])) for i in best]
 
     def vector(self, position: int) -> np.ndarray:
-        return np.array(self.vectors[position], dtype=np.float32)
+        return self._read(np.array([position]))[0]
+
+    def _read(self, positions: np.ndarray) -> np.ndarray:
+        if self._rows is None:
+            return np.asarray(self.vectors[positions], dtype=np.float32)
+        return self._rows.read(positions)
+
+
+class _RowReader:
+    """Rows of a float32 .npy file read with pread, not through its memory map: a page
+    fault on a map also maps the cached pages around it (fault-around, 64 KB), so re-ranking
+    a hundred 2 KB rows a query would grow every process's resident set towards the whole
+    2 GB file at 1M products. Read this way the rows come from the page cache, which the
+    kernel shares and reclaims, and no process holds them."""
+
+    def __init__(self, vectors: np.memmap) -> None:
+        self._fd = os.open(vectors.filename, os.O_RDONLY)
+        self._offset = vectors.offset
+        self._row_bytes = vectors.shape[1] * 4
+        self._dim = vectors.shape[1]
+        os.posix_fadvise(self._fd, 0, 0, os.POSIX_FADV_RANDOM)
+
+    def read(self, positions: np.ndarray) -> np.ndarray:
+        size = self._row_bytes
+        chunks = [os.pread(self._fd, size, self._offset + int(p) * size) for p in positions]
+        return np.frombuffer(b"".join(chunks), np.float32).reshape(len(positions), self._dim)
+
+    def __del__(self) -> None:
+        with suppress(OSError):
+            os.close(self._fd)
 
 
 @dataclass
@@ -187,10 +228,13 @@ def snapshot_load(model_name: str) -> Snapshot | None:
         flags = faiss.IO_FLAG_MMAP_IFC if meta["kind"] == "flat" else faiss.IO_FLAG_MMAP
         dense = faiss.read_index(str(directory / "dense.faiss"), flags | faiss.IO_FLAG_READ_ONLY)
         vectors = np.load(directory / "vectors.npy", mmap_mode="r")
-        if isinstance(getattr(vectors, "_mmap", None), mmap.mmap):
-            vectors._mmap.madvise(mmap.MADV_RANDOM)  # re-rank reads: no read-ahead
         with np.load(directory / "columns.npz") as stored:
-            columns = {name: stored[name] for name in COLUMNS}
+            size = len(stored["ids"])
+            # (a snapshot written before the *_at columns: catching up re-reads its margin)
+            columns = {
+                name: stored[name] if name in stored else np.zeros(size, np.int64)
+                for name in COLUMNS
+            }
         lexical = LexicalIndex.load(directory / "lexical", meta["size"])
     except (FileNotFoundError, RuntimeError, ValueError, KeyError):
         logger.exception("product index snapshot %s is unreadable; rebuilding", directory)
@@ -248,14 +292,16 @@ def _write(model_name: str, directory: Path, *, threads: int, chunk_size: int = 
     texts: list[str] = []
     brand_names: set[str] = set()
     n = 0
-    values = rows.values_list("vector", *ROW_COLUMNS)
+    values = rows.values_list("vector", "updated_at", "product__updated_at", *ROW_COLUMNS)
     for n, row in enumerate(values.iterator(chunk_size=chunk_size), start=1):
         if n > counted:  # rows added while streaming: the deltas bring them
             n = counted
             break
         i = n - 1
         vectors[i] = np.frombuffer(bytes(row[0]), dtype=np.float32)
-        product = row[1:]
+        columns["vector_at"][i] = micros(row[1])
+        columns["product_at"][i] = micros(row[2])
+        product = row[3:]
         _columns_set(columns, i, product)
         skus.append(product[7])
         texts.append(row_text(product))
@@ -290,7 +336,14 @@ def columns_empty(n: int) -> dict[str, np.ndarray]:
         "brand": np.full(n, -1, np.int64),
         "in_stock": np.zeros(n, bool),
         "active": np.zeros(n, bool),
+        "vector_at": np.zeros(n, np.int64),
+        "product_at": np.zeros(n, np.int64),
     }
+
+
+def micros(at: datetime) -> int:
+    """A stored `updated_at` as an integer (exact: the databases keep microseconds)."""
+    return round(at.timestamp() * 1_000_000)
 
 
 def files_write(

@@ -221,3 +221,16 @@ def test_the_approximate_index_ranks_like_the_exact_one(trained, settings):
     # then
     assert live().base.kind == "ivf-sq8"
     assert approximate == exact
+
+
+def test_catching_up_on_a_fresh_snapshot_skips_the_rows_it_holds(trained):
+    # given: every product and embedding was written within the re-read margin
+    build = index.index_rebuild(get_encoder().name)
+
+    # when
+    fresh = index._Live(index_store.snapshot_load(get_encoder().name))
+
+    # then
+    assert fresh.build_id == build
+    assert fresh.apply_deltas() is False
+    assert not fresh.overlay_ids

@@ -15,7 +15,8 @@ import logging
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from inventory.models import Category
@@ -134,29 +135,54 @@ class CategoryResolver:
     """The category of each synced record (see the module docstring), with the mappings
     read once per sync run or webhook."""
 
-    def __init__(self, categories: dict[str, Category]) -> None:
+    def __init__(
+        self, categories: dict[str, Category], *, product_ids: list[int] | None = None
+    ) -> None:
+        """`categories`: slug -> category, filled by the caller (the local categories the
+        records' types name, those of the products already here) and by this resolver.
+        `product_ids`: the only products to be resolved, when known (a webhook): then only
+        the collections holding them are read, where the database can search JSON
+        (MariaDB); otherwise every mapped collection is."""
         self.categories = categories
-        self.by_type = {
-            m.product_type.strip().lower(): m.category
-            for m in CategoryMapping.objects.filter(collection__isnull=True).select_related(
-                "category"
-            )
-        }
-        self.by_product: dict[int, Category] = {}
-        for m in CategoryMapping.objects.filter(collection__isnull=False).select_related(
-            "category", "collection"
+        mappings = CategoryMapping.objects.all()  # by priority: the first collection wins
+        if product_ids is not None and connection.features.supports_json_field_contains:
+            holding = Q()
+            for product_id in product_ids:
+                holding |= Q(collection__product_ids__contains=[product_id])
+            mappings = mappings.filter(Q(collection__isnull=True) | holding)
+        # Category ids: a mapped category is read when a record lands in it, and most
+        # records land where their product already is.
+        self.by_type: dict[str, int] = {}
+        self.by_product: dict[int, int] = {}
+        for product_type, collection_id, category_id, in_collection in mappings.values_list(
+            "product_type", "collection_id", "category_id", "collection__product_ids"
         ):
-            for product_id in m.collection.product_ids or []:
-                self.by_product.setdefault(int(product_id), m.category)
+            if collection_id is None:
+                self.by_type[product_type.strip().lower()] = category_id
+                continue
+            for product_id in in_collection or []:
+                self.by_product.setdefault(int(product_id), category_id)
+        self._by_id: dict[int, Category] = {}
         self._unmapped: Category | None = None
         self.unmapped_products: dict[str, set[int]] = defaultdict(set)
         self.mapped_types: set[str] = set()
 
+    def _mapped(self, category_id: int) -> Category:
+        category = self._by_id.get(category_id)
+        if category is None:
+            self._by_id.update((c.pk, c) for c in self.categories.values())
+            category = self._by_id.get(category_id)
+        if category is None:  # mapped categories are protected: it exists
+            category = Category.objects.select_related("parent").get(pk=category_id)
+            self._by_id[category_id] = category
+        return category
+
     def resolve(self, record: VariantRecord) -> Category:
         product_type = record.category_name.strip()
-        category = self.by_product.get(record.shopify_product_id) or self.by_type.get(
+        category_id = self.by_product.get(record.shopify_product_id) or self.by_type.get(
             product_type.lower()
         )
+        category = self._mapped(category_id) if category_id is not None else None
         slug = slugify(product_type)[:80]
         if category is None and slug and slug != UNMAPPED_SLUG:
             category = self.categories.get(slug)

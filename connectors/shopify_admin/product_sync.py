@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -50,6 +50,10 @@ COMPARED_FIELDS = (
     "shopify_product_id",
     "specs",
 )
+# The written fields that feed a product's embedding text (recos.texts.product_text: names,
+# descriptions, brand, category and its parent, specs). A change of price, stock, image or
+# status leaves the text, and so the embedding, as it was: no retraining is queued for it.
+EMBEDDED_FIELDS = frozenset({"name_en", "description_en", "brand_id", "category_id", "specs"})
 
 
 @dataclass
@@ -89,19 +93,58 @@ class SyncResult:
 
 
 class _Upserter:
-    """Bulk upsert of variant records with cached brands and categories."""
+    """Bulk upsert of variant records. Brands and categories are read as batches need them
+    (and kept for the run); the products already here bring theirs along."""
 
-    def __init__(self, result: SyncResult) -> None:
+    def __init__(self, result: SyncResult, *, product_ids: list[int] | None = None) -> None:
+        """`product_ids`: the only Shopify products this upserter will see, when known (a
+        webhook), so only the collection mappings that can place them are read."""
         self.result = result
-        self.brands = {b.slug: b for b in Brand.objects.all()}
-        self.categories = {c.slug: c for c in Category.objects.select_related("parent")}
-        self.resolver = CategoryResolver(self.categories)
+        self.product_ids = product_ids
+        self.brands: dict[str, Brand] = {}
+        self.categories: dict[str, Category] = {}
+        # slugs already asked for, found or not: each is read once per run
+        self._brands_read: set[str] = set()
+        self._categories_read: set[str] = set()
+        self._resolver: CategoryResolver | None = None
         self.seen_variant_ids: set[int] = set()
         # products Shopify returned but we could not import: not gone, so not deactivated
         self.seen_product_ids: set[int] = set()
+        # ids of products created, or whose embedding text changed: to be re-encoded
+        self.embedding_stale: list[int] = []
         # (category id, key, value) -> ("ok", cleaned) | ("drop", reason): tags repeat
         # across a catalog, so the taxonomy is consulted once per distinct spec.
         self._spec_cache: dict[tuple[int, str, str], tuple[str, Any]] = {}
+
+    @property
+    def resolver(self) -> CategoryResolver:
+        """Read the mappings on first use: a stale webhook never needs them."""
+        if self._resolver is None:
+            self._resolver = CategoryResolver(self.categories, product_ids=self.product_ids)
+        return self._resolver
+
+    def _read_brands_and_categories(
+        self, records: list[VariantRecord], existing: list[Product]
+    ) -> None:
+        """The brands and categories `records` name, in at most one query each: those of
+        the products already here come with them (select_related), the others by slug."""
+        for product in existing:
+            if product.brand is not None:
+                self.brands.setdefault(product.brand.slug, product.brand)
+            self.categories.setdefault(product.category.slug, product.category)
+        brands = {r.brand_slug for r in records if r.brand_slug} - self._brands_read
+        brands -= self.brands.keys()
+        if brands:
+            self.brands.update((b.slug, b) for b in Brand.objects.filter(slug__in=brands))
+            self._brands_read |= brands
+        categories = {r.category_slug for r in records if r.category_slug}
+        categories -= self._categories_read | self.categories.keys()
+        if categories:
+            self.categories.update(
+                (c.slug, c)
+                for c in Category.objects.select_related("parent").filter(slug__in=categories)
+            )
+            self._categories_read |= categories
 
     def _brand(self, record: VariantRecord) -> Brand | None:
         if not record.brand_slug:
@@ -121,6 +164,21 @@ class _Upserter:
         """Tag/metafield specs that the taxonomy accepts; the others are dropped and
         reported instead of failing the product."""
         kept: dict[str, Any] = {}
+        unjudged = {
+            key: value
+            for key, value in record.raw_specs.items()
+            if (category.pk, key, value) not in self._spec_cache
+        }
+        if len(unjudged) > 1:
+            # One taxonomy read for all of them; only when some are refused is each judged
+            # alone below, to report which and why.
+            try:
+                cleaned = specs_clean(specs=unjudged, category_slugs=category.lineage_slugs())
+            except ValidationError:
+                pass
+            else:
+                for key, value in unjudged.items():
+                    self._spec_cache[(category.pk, key, value)] = ("ok", cleaned[key])
         for key, value in record.raw_specs.items():
             cache_key = (category.pk, key, value)
             verdict = self._spec_cache.get(cache_key)
@@ -146,12 +204,15 @@ class _Upserter:
 
     @staticmethod
     def _existing(records: list[VariantRecord]) -> list[Product]:
-        """Local products matching the batch by variant id or SKU, in one query."""
+        """Local products matching the batch by variant id or SKU, with their brand and
+        category, in one query."""
         return list(
-            Product.objects.filter(
+            Product.objects.select_related("brand", "category__parent")
+            .filter(
                 Q(shopify_variant_id__in=[r.shopify_variant_id for r in records])
                 | Q(sku__in=[r.sku for r in records])
             )
+            .order_by()
         )
 
     def _without_sku_conflicts(
@@ -197,6 +258,17 @@ class _Upserter:
             .order_by("shopify_product_id")
         }
 
+    @staticmethod
+    def _moved_forward(product_id: int, at: datetime) -> bool:
+        """A webhook's one product, in one statement: lock its version and move it to
+        `at` when the stored state is not newer and not deleted. False (nothing written)
+        when it is, or when the product has no version yet: the general path decides."""
+        return bool(
+            ProductVersion.objects.filter(
+                shopify_product_id=product_id, deleted=False, updated_at__lte=at
+            ).update(updated_at=at)
+        )
+
     def _newer_only(
         self, records: list[VariantRecord], versions: dict[int, datetime | None]
     ) -> list[VariantRecord]:
@@ -206,6 +278,8 @@ class _Upserter:
         webhook and the sync applying the same product take turns."""
         ids = sorted(pid for pid, at in versions.items() if at is not None)
         if not ids:
+            return records
+        if len(ids) == 1 and self._moved_forward(ids[0], versions[ids[0]] or _NEVER):
             return records
         stored = self._versions_locked(ids)
         missing = [pid for pid in ids if pid not in stored]
@@ -231,7 +305,7 @@ class _Upserter:
             elif at > version.updated_at:
                 version.updated_at = at
                 newer.append(version)
-        ProductVersion.objects.bulk_update(newer, ["updated_at"], batch_size=BATCH)
+        _update_rows(ProductVersion, newer, {"updated_at"})
         kept = []
         for record in records:
             if record.shopify_product_id in stale:
@@ -276,12 +350,16 @@ class _Upserter:
                 batch_size=BATCH,
             )
 
-    @transaction.atomic
+    # Without a savepoint: a webhook applies inside its event's transaction, which rolls
+    # back whole on any error anyway; the sync calls this outside any transaction.
+    @transaction.atomic(savepoint=False)
     def upsert(
         self, records: list[VariantRecord], versions: dict[int, datetime | None] | None = None
     ) -> None:
         """Create or update the products of `records`. With `versions` (Shopify product id
-        → its `updated_at`), a product older than the state already applied is left alone."""
+        → its `updated_at`), a product older than the state already applied is left alone.
+        Only the fields that changed are written: the products are read after their
+        versions are locked, so no other Shopify state of them is applied meanwhile."""
         records = list({r.shopify_variant_id: r for r in records}.values())
         if versions:
             records = self._newer_only(records, versions)
@@ -291,10 +369,11 @@ class _Upserter:
         records = self._with_level_stock(records)
         existing = self._existing(records)
         records = self._without_sku_conflicts(records, existing)
+        self._read_brands_and_categories(records, existing)
         by_variant = {p.shopify_variant_id: p for p in existing if p.shopify_variant_id}
         by_sku = {p.sku: p for p in existing if p.shopify_variant_id is None}
         to_create: list[Product] = []
-        to_update: list[Product] = []
+        to_update: list[tuple[Product, set[str]]] = []
         for record in records:
             self.seen_variant_ids.add(record.shopify_variant_id)
             category = self._category(record)
@@ -322,16 +401,15 @@ class _Upserter:
                     )
                 )
                 continue
+            changed: set[str] = set()
             if product.shopify_variant_id is None:
                 product.shopify_variant_id = record.shopify_variant_id  # link a local product
-                changed = True
-            else:
-                changed = False
+                changed.add("shopify_variant_id")
             was_active = product.active
             for name, value in values.items():
                 if getattr(product, name) != value:
                     setattr(product, name, value)
-                    changed = True
+                    changed.add(name)
             if not changed:
                 self.result.unchanged += 1
                 continue
@@ -339,14 +417,29 @@ class _Upserter:
                 self.result.deactivated += 1
             else:
                 self.result.updated += 1
-            product.updated_at = timezone.now()  # bulk_update skips auto_now
-            to_update.append(product)
-        self.resolver.record_unmapped()
+            if changed & EMBEDDED_FIELDS:
+                self.embedding_stale.append(product.pk)
+            product.updated_at = timezone.now()  # neither update path applies auto_now
+            changed.add("updated_at")
+            to_update.append((product, changed))
+        if self._resolver is not None:
+            self._resolver.record_unmapped()
         Product.objects.bulk_create(to_create, batch_size=BATCH)
-        Product.objects.bulk_update(
-            to_update, [*COMPARED_FIELDS, "shopify_variant_id", "updated_at"], batch_size=BATCH
-        )
+        self.embedding_stale.extend(self._created_ids(to_create))
+        _update_rows(Product, [p for p, _ in to_update], set().union(*(f for _, f in to_update)))
         self.result.created += len(to_create)
+
+    @staticmethod
+    def _created_ids(created: list[Product]) -> list[int]:
+        """Primary keys of products just bulk-created: set by the insert where the database
+        returns them (SQLite, MariaDB 10.5+), else read back by variant id."""
+        if all(p.pk is not None for p in created):
+            return [p.pk for p in created]
+        return list(
+            Product.objects.filter(
+                shopify_variant_id__in=[p.shopify_variant_id for p in created]
+            ).values_list("pk", flat=True)
+        )
 
     def deactivate_unseen(self) -> int:
         """After a full read: deactivate linked products Shopify no longer returns (deleted
@@ -366,6 +459,19 @@ class _Upserter:
                 active=False, updated_at=now
             )
         return len(gone)
+
+
+def _update_rows(model: type[models.Model], rows: list[Any], fields: set[str]) -> None:
+    """Write `fields` of `rows` (already set on the instances) in one UPDATE. A single row,
+    a webhook's usual case, is updated by primary key: bulk_update's CASE WHEN per field
+    costs more to build than the row costs to write."""
+    if not rows or not fields:
+        return
+    if len(rows) == 1:
+        [row] = rows
+        model._default_manager.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
+        return
+    model._default_manager.bulk_update(rows, sorted(fields), batch_size=BATCH)
 
 
 def _retrain_embeddings(product_ids: list[int] | None = None) -> None:
@@ -396,8 +502,9 @@ def sync_products(
     """Import the Shopify catalog. Incremental by default (from the last successful run's
     start, or `since`); `full` reads everything and deactivates local Shopify products that
     no longer exist there. Idempotent: a second run with no changes writes nothing.
-    After a successful run that created or changed products, embedding training is queued
-    (`queue_embedding_training=False` leaves it to the schedule, e.g. in benchmarks)."""
+    After a successful run that created products or changed what their embedding text is
+    made of (EMBEDDED_FIELDS), embedding training is queued (`queue_embedding_training=False`
+    leaves it to the schedule, e.g. in benchmarks)."""
     if full and since is not None:
         # a full run deactivates what it did not see: it must see everything
         raise ValueError("a full sync reads every product; it takes no `since`")
@@ -464,25 +571,25 @@ def sync_products(
         requests_made=client.requests_made,
     )
     logger.info("Shopify sync #%s: %s", run.pk, result.counts())
-    if queue_embedding_training and (result.created or result.updated):
+    if queue_embedding_training and upserter.embedding_stale:
         _retrain_embeddings()
     return result
 
 
 def product_webhook_apply(*, payload: dict[str, Any]) -> str:
     """`products/create` / `products/update`: upsert the product's variants like the sync
-    does, unless a newer state of it was applied already. Returns what was done."""
+    does, unless a newer state of it was applied already. Embedding training is queued
+    (after commit) only for variants created or whose embedding text changed, so a price
+    or stock change costs no training task. Returns what was done."""
     result = SyncResult()
     try:
         records = map_product(payload)
     except MappingError as exc:
         return f"skipped: {exc}"
-    upserter = _Upserter(result)
+    upserter = _Upserter(result, product_ids=[payload["id"]])
     upserter.upsert(records, {payload["id"]: shopify_time(payload.get("updated_at"))})
-    if result.created or result.updated:
-        ids = list(
-            Product.objects.filter(shopify_product_id=payload["id"]).values_list("pk", flat=True)
-        )
+    if upserter.embedding_stale:
+        ids = sorted(upserter.embedding_stale)
         transaction.on_commit(lambda: _retrain_embeddings(product_ids=ids))
     if result.stale:
         return f"stale: product {payload['id']} has a newer state already"

@@ -78,9 +78,8 @@ def webhook_event_store(
         raise WebhookRejected("missing or overlong X-Shopify-Webhook-Id")
     if topic not in TOPICS:
         raise WebhookRejected(f"topic {topic!r} is not subscribed")
-    existing = WebhookEvent.objects.filter(webhook_id=webhook_id).first()
-    if existing is not None:
-        return existing, False
+    # No read first: a redelivery is rare, so every delivery would pay for it; the unique
+    # webhook id turns a redelivery's insert into an IntegrityError instead.
     try:
         with transaction.atomic():
             event = WebhookEvent.objects.create(

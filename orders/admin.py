@@ -35,7 +35,12 @@ from .models import (
     OrderUpdate,
     ShippingOption,
 )
-from .services import ADDRESS_LOCKED_STATUSES, order_correct_address, order_transition
+from .services import (
+    ADDRESS_LOCKED_STATUSES,
+    cart_has_items_refresh,
+    order_correct_address,
+    order_transition,
+)
 from .updates import order_ship_with_tracking
 
 
@@ -61,6 +66,12 @@ class CartAdmin(admin.ModelAdmin):
     autocomplete_fields = ("customer",)
     inlines = [CartItemInline]
     list_select_related = ("customer",)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # Staff may add or delete lines in the inline: the funnel's "carts with an item"
+        # reads Cart.has_items, which the cart services keep for every other path.
+        super().save_related(request, form, formsets, change)
+        cart_has_items_refresh(cart_id=form.instance.pk)
 
 
 class OrderItemInline(admin.TabularInline):

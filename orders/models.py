@@ -62,6 +62,11 @@ class Cart(models.Model):
     # no partial unique indexes; NULLs never collide).
     is_open = models.BooleanField(null=True, default=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Whether the cart holds at least one item, kept by orders.services with every line it
+    # writes or removes (`_cart_line_save`, `cart_has_items_refresh`): the staff dashboard's
+    # funnel counts "carts with an item" from an index on it instead of probing the items of
+    # every cart of the period.
+    has_items = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,8 +83,9 @@ class Cart(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "updated_at"]),
-            # The staff dashboard's funnel counts carts by creation day.
-            models.Index(fields=["created_at"], name="cart_created_at"),
+            # The staff dashboard's funnel counts carts with an item by creation day: a
+            # range count of this index alone.
+            models.Index(fields=["has_items", "created_at"], name="cart_with_items_created_at"),
         ]
 
     def __str__(self) -> str:
@@ -177,8 +183,12 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
-            # The staff dashboard's orders per day and funnel (bench/dashboard.py).
-            models.Index(fields=["created_at"], name="order_created_at"),
+            # The staff dashboard's orders per day (grouped by day, summing totals by
+            # status and currency) and funnel read this index alone (bench/dashboard.py).
+            models.Index(
+                fields=["created_at", "status", "currency", "total"],
+                name="order_created_day_totals",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -69,25 +69,47 @@ def _sellable(product: Product, quantity: int) -> None:
         raise OutOfStock([Shortfall(product.sku, product.name_en, quantity, product.stock)])
 
 
+def _cart_locked(*, customer: Customer) -> Cart:
+    """The customer's open cart (created when missing), locked until the caller commits.
+
+    Every service that writes cart lines takes this lock first, before any line: the
+    writes of one cart are serialised, so `Cart.has_items` read (read committed) and
+    written under it is exact, and the lock order (cart, then lines) is the one
+    `order_place` uses too."""
+    cart = cart_get_or_create(customer=customer)
+    return Cart.objects.select_for_update().get(pk=cart.pk)
+
+
+def _cart_line_save(
+    *, cart: Cart, product: Product, quantity: int, reset_reminder: bool = False
+) -> CartItem:
+    """Write a line of the locked `cart` with `quantity` (the line's new total) and mark
+    the cart as holding an item. The one place a service puts an item in a cart: adding,
+    setting a quantity, a reorder and a WhatsApp catalog order all come through here."""
+    item, _ = CartItem.objects.update_or_create(
+        cart=cart, product=product, defaults={"quantity": quantity}
+    )
+    touched: dict[str, object] = {"updated_at": timezone.now(), "has_items": True}
+    if reset_reminder:
+        touched["reminder_sent_at"] = None
+    Cart.objects.filter(pk=cart.pk).update(**touched)
+    return item
+
+
 @transaction.atomic
 def cart_add_item(*, customer: Customer, product: Product, quantity: int = 1) -> CartItem:
     """Add `quantity` of a product (added to what the cart already holds). Checks that the
     product is for sale and that the shelf holds the new total; stock is only taken when
     the order is placed."""
     _check_quantity(quantity)
-    cart = cart_get_or_create(customer=customer)
+    cart = _cart_locked(customer=customer)
     item = CartItem.objects.select_for_update().filter(cart=cart, product=product).first()
     new_quantity = quantity + (item.quantity if item else 0)
     _check_quantity(new_quantity)
     product.refresh_from_db(fields=["stock", "active", "price"])
     _sellable(product, new_quantity)
-    if item is None:
-        item = CartItem.objects.create(cart=cart, product=product, quantity=new_quantity)
-    else:
-        item.quantity = new_quantity
-        item.save(update_fields=["quantity"])
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now(), reminder_sent_at=None)
-    return item
+    # An addition starts a new idle spell: one more abandoned-cart reminder is allowed.
+    return _cart_line_save(cart=cart, product=product, quantity=new_quantity, reset_reminder=True)
 
 
 @transaction.atomic
@@ -97,28 +119,44 @@ def cart_set_quantity(*, customer: Customer, product: Product, quantity: int) ->
         cart_remove_item(customer=customer, product=product)
         return None
     _check_quantity(quantity)
-    cart = cart_get_or_create(customer=customer)
+    cart = _cart_locked(customer=customer)
     product.refresh_from_db(fields=["stock", "active", "price"])
     _sellable(product, quantity)
-    item, _ = CartItem.objects.update_or_create(
-        cart=cart, product=product, defaults={"quantity": quantity}
-    )
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
-    return item
+    return _cart_line_save(cart=cart, product=product, quantity=quantity)
 
 
+@transaction.atomic
 def cart_remove_item(*, customer: Customer, product: Product) -> bool:
     """Remove a product from the open cart. True if a line was removed."""
-    deleted, _ = CartItem.objects.filter(
-        cart__customer=customer, cart__is_open=True, product=product
-    ).delete()
+    cart = Cart.objects.select_for_update().filter(customer=customer, is_open=True).first()
+    if cart is None:
+        return False
+    deleted, _ = CartItem.objects.filter(cart=cart, product=product).delete()
+    if deleted:
+        cart_has_items_refresh(cart_id=cart.pk)
     return deleted > 0
 
 
+@transaction.atomic
 def cart_clear(*, customer: Customer) -> int:
     """Empty the open cart; returns the number of lines removed."""
-    deleted, _ = CartItem.objects.filter(cart__customer=customer, cart__is_open=True).delete()
+    cart = Cart.objects.select_for_update().filter(customer=customer, is_open=True).first()
+    if cart is None:
+        return 0
+    deleted, _ = CartItem.objects.filter(cart=cart).delete()
+    Cart.objects.filter(pk=cart.pk).update(has_items=False)
     return deleted
+
+
+@transaction.atomic
+def cart_has_items_refresh(*, cart_id: int) -> bool:
+    """Set `Cart.has_items` from the cart's lines, after lines were removed (here, or by
+    staff in the cart admin's inline); returns it. Locks the cart row first, like every
+    line writer, so no line is added between the count and the write."""
+    Cart.objects.select_for_update().filter(pk=cart_id).first()
+    has_items = CartItem.objects.filter(cart_id=cart_id).exists()
+    Cart.objects.filter(pk=cart_id).update(has_items=has_items)
+    return has_items
 
 
 def cart_abandon(*, cart_id: int) -> bool:

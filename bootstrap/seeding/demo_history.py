@@ -203,7 +203,10 @@ def _orders(
             continue
         subtotal = sum((p.price * q for p, q in zip(picks, quantities, strict=True)), Decimal(0))
         with transaction.atomic():
-            cart = Cart.objects.create(customer=customer, status=CartStatus.ORDERED, is_open=None)
+            # Lines written directly: has_items as the cart services would have kept it.
+            cart = Cart.objects.create(
+                customer=customer, status=CartStatus.ORDERED, is_open=None, has_items=True
+            )
             CartItem.objects.bulk_create(
                 CartItem(cart=cart, product=p, quantity=q)
                 for p, q in zip(picks, quantities, strict=True)
@@ -257,7 +260,9 @@ def _orders(
     for i, customer in enumerate(customers[: CUSTOMERS // 4]):
         if Cart.objects.filter(customer=customer, status=CartStatus.ABANDONED).exists():
             continue
-        cart = Cart.objects.create(customer=customer, status=CartStatus.ABANDONED, is_open=None)
+        cart = Cart.objects.create(
+            customer=customer, status=CartStatus.ABANDONED, is_open=None, has_items=True
+        )
         CartItem.objects.create(cart=cart, product=products[i % len(products)], quantity=1)
         Cart.objects.filter(pk=cart.pk).update(created_at=_at(now, rng, DEMO_DAYS))
         report.add("abandoned carts")

@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from orders.models import Cart, CartItem, CartStatus, Order, OrderEvent, OrderStatus
+from orders.models import ALLOWED_TRANSITIONS, Cart, CartStatus, Order, OrderEvent, OrderStatus
 from orders.selectors import order_daily_totals, order_funnel_counts
+from orders.services import cart_add_item, cart_clear
 from tests.factories import (
     CustomerFactory,
     PaymentOptionFactory,
@@ -53,10 +54,15 @@ def _event(order: Order, to_status: str, at: datetime) -> None:
 
 
 def _cart(*, at: datetime, items: int, status: str = CartStatus.ABANDONED) -> Cart:
-    cart = Cart.objects.create(customer=CustomerFactory(), status=status, is_open=None)
-    for _ in range(items):
-        CartItem.objects.create(cart=cart, product=ProductFactory())
-    Cart.objects.filter(pk=cart.pk).update(created_at=at)
+    """A cart filled through the cart services (which keep Cart.has_items), then closed;
+    with no items, one that was filled and emptied."""
+    customer = CustomerFactory()
+    for _ in range(items or 1):
+        cart_add_item(customer=customer, product=ProductFactory())
+    if not items:
+        cart_clear(customer=customer)
+    cart = Cart.objects.get(customer=customer, is_open=True)
+    Cart.objects.filter(pk=cart.pk).update(status=status, is_open=None, created_at=at)
     return cart
 
 
@@ -169,3 +175,15 @@ def test_funnel_counts_each_period_from_its_own_start() -> None:
     # then
     assert (week.carts_with_items, week.orders_placed, week.orders_paid) == (1, 1, 1)
     assert (month.carts_with_items, month.orders_placed, month.orders_paid) == (2, 3, 3)
+
+
+def test_no_status_move_leads_back_to_paid_so_payments_count_without_distinct() -> None:
+    # given: what can follow "paid", however many moves later
+    after_paid: set[str] = set()
+    frontier = {OrderStatus.PAID.value}
+    while frontier:
+        frontier = {n for s in frontier for n in ALLOWED_TRANSITIONS[s]} - after_paid
+        after_paid |= frontier
+
+    # then: an order is moved to "paid" at most once, one OrderEvent each
+    assert OrderStatus.PAID not in after_paid

@@ -425,12 +425,15 @@ class ProductIndex:
     def _load(self, model_name: str) -> _Live:
         snapshot = index_store.snapshot_load(model_name)
         if snapshot is None:
+            index_store.snapshot_build(model_name, if_missing=True)
+            snapshot = index_store.snapshot_load(model_name)
+        if snapshot is None:  # the current one is unreadable
             index_store.snapshot_build(model_name)
             snapshot = index_store.snapshot_load(model_name)
         live = _Live(snapshot)
         live.apply_deltas()
         if not live.agrees_with_database():
-            index_store.snapshot_build(model_name)
+            index_store.snapshot_build(model_name, unless_newer_than=timezone.now())
             live = _Live(index_store.snapshot_load(model_name))
             live.apply_deltas()
         return live

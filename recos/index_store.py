@@ -251,13 +251,23 @@ def snapshot_load(model_name: str) -> Snapshot | None:
 
 
 def snapshot_build(
-    model_name: str, *, unless_newer_than: datetime | None = None, threads: int = 1
+    model_name: str,
+    *,
+    unless_newer_than: datetime | None = None,
+    if_missing: bool = False,
+    threads: int = 1,
 ) -> str:
     """Build the model's snapshot from the database and make it CURRENT; returns its id.
     With `unless_newer_than`, a snapshot whose watermark is at least that recent (built
-    by another process while this one waited for the lock) is used instead."""
+    by another process while this one waited for the lock) is used instead; with
+    `if_missing`, any current snapshot is (the processes of a machine starting together
+    build one, not one each: catching up on deltas does the rest)."""
     model_dir = _model_dir(model_name)
     with _build_lock(model_dir):
+        if if_missing:
+            build_id = current_build(model_name)
+            if build_id and _meta(model_dir / build_id):
+                return build_id
         if unless_newer_than is not None:
             build_id = current_build(model_name)
             meta = _meta(model_dir / build_id) if build_id else None

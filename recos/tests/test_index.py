@@ -234,3 +234,31 @@ def test_catching_up_on_a_fresh_snapshot_skips_the_rows_it_holds(trained):
     assert fresh.build_id == build
     assert fresh.apply_deltas() is False
     assert not fresh.overlay_ids
+
+
+def test_processes_starting_together_build_one_snapshot(catalog):
+    # given
+    embeddings_train_products()
+    model = get_encoder().name
+
+    # when: the second waited on the build lock while the first built
+    first = index_store.snapshot_build(model, if_missing=True)
+    second = index_store.snapshot_build(model, if_missing=True)
+
+    # then
+    assert second == first
+
+
+def test_an_unreadable_snapshot_is_rebuilt(trained):
+    # given
+    model = get_encoder().name
+    build = live().build_id
+    (index_store._model_dir(model) / build / "dense.faiss").write_bytes(b"garbage")
+    index.products.invalidate()
+
+    # when
+    matrix = index.products.get(model)
+
+    # then
+    assert live().build_id != build
+    assert len(matrix.ids) == 6

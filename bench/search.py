@@ -345,12 +345,12 @@ def build_large(n: int) -> None:
     """An approximate snapshot of `n` synthetic products for LARGE_MODEL (reused when it
     exists with that size)."""
     current = index_store.snapshot_load(LARGE_MODEL)
-    if current is not None and len(current.columns["ids"]) == n:
+    if current is not None and current.size == n:
         print(f"\nreusing the {n}-product synthetic snapshot {current.build_id}")
         return
     base = index_store.snapshot_load(get_encoder().name)
     real = base.columns
-    m = len(real["ids"])
+    m = base.size
     directory = index_store.build_directory(LARGE_MODEL)
     started = time.perf_counter()
     dim = base.dense.vectors.shape[1]

@@ -212,13 +212,10 @@ class _Live:
         self.build_id = snapshot.build_id
         self.base = snapshot.dense
         self.base_lexical = snapshot.lexical
-        n = self.n_base = len(snapshot.columns["ids"])
-        capacity = n + 256
-        self.columns: dict[str, np.ndarray] = {}
-        for name, array in snapshot.columns.items():
-            grown = np.zeros(capacity, array.dtype)
-            grown[:n] = array
-            self.columns[name] = grown
+        n = self.n_base = snapshot.size
+        # The snapshot's columns, mapped copy-on-write with room for the overlay: a price
+        # change costs this process one private page, not a copy of every column.
+        self.columns: dict[str, np.ndarray] = dict(snapshot.columns)
         self.size = n
         self.base_ids = self.columns["ids"][:n]  # ascending: binary search, no dictionary
         self.dead = np.zeros(n, bool)  # snapshot rows whose product has a newer vector

@@ -6,8 +6,9 @@ A snapshot is a directory `RECOS_INDEX_DIR/products/<model>/<build id>/`:
 - `dense.faiss`: exact (a flat inner-product index) or, from RECOS_ANN_MIN_PRODUCTS
   products, approximate (IVF with 8-bit scalar quantisation) whose best candidates are
   re-ranked exactly against `vectors.npy` (float32, memory-mapped, read row by row);
-- `columns.npz`: product ids (ascending) and the filter columns, copied into each process
-  (they change in place there, 42 bytes a product);
+- `columns/*.npy`: product ids (ascending), the filter columns and each row's versions,
+  with room after the rows for the overlay; mapped copy-on-write (a process's changes are
+  its own, and only the pages it changes cost it memory);
 - `lexical/`: BM25 postings and the SKU hashes, memory-mapped;
 - `meta.json`: model, size, kind and the watermark: the time the rows were read from, so a
   process replays the changes made since (`recos.index`).
@@ -44,7 +45,7 @@ from .models import ProductEmbedding
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: columns as mapped .npy files, vocabulary as hashes
 COLUMNS = (
     "ids",
     "price",
@@ -177,6 +178,7 @@ class Snapshot:
     build_id: str
     model_name: str
     watermark: datetime
+    size: int  # rows; the columns may be longer (room for the overlay)
     columns: dict[str, np.ndarray]
     dense: BaseDense
     lexical: LexicalIndex
@@ -228,13 +230,9 @@ def snapshot_load(model_name: str) -> Snapshot | None:
         flags = faiss.IO_FLAG_MMAP_IFC if meta["kind"] == "flat" else faiss.IO_FLAG_MMAP
         dense = faiss.read_index(str(directory / "dense.faiss"), flags | faiss.IO_FLAG_READ_ONLY)
         vectors = np.load(directory / "vectors.npy", mmap_mode="r")
-        with np.load(directory / "columns.npz") as stored:
-            size = len(stored["ids"])
-            # (a snapshot written before the *_at columns: catching up re-reads its margin)
-            columns = {
-                name: stored[name] if name in stored else np.zeros(size, np.int64)
-                for name in COLUMNS
-            }
+        columns = {
+            name: np.load(directory / "columns" / f"{name}.npy", mmap_mode="c") for name in COLUMNS
+        }
         lexical = LexicalIndex.load(directory / "lexical", meta["size"])
     except (FileNotFoundError, RuntimeError, ValueError, KeyError):
         logger.exception("product index snapshot %s is unreadable; rebuilding", directory)
@@ -244,6 +242,7 @@ def snapshot_load(model_name: str) -> Snapshot | None:
         build_id=build_id,
         model_name=model_name,
         watermark=datetime.fromisoformat(meta["watermark"]),
+        size=meta["size"],
         columns=columns,
         dense=BaseDense(dense, vectors),
         lexical=lexical,
@@ -374,7 +373,17 @@ def files_write(
     dense = _dense_build(vectors, vectors.shape[1], threads=threads)
     faiss.write_index(dense, str(directory / "dense.faiss"))
     del dense
-    np.savez(directory / "columns.npz", **columns)
+    # Room for the overlay: a process's overlay is folded into a new snapshot when it
+    # passes RECOS_INDEX_REBUILD_SHARE, so it rarely outgrows this.
+    room = max(1024, math.ceil(2 * settings.RECOS_INDEX_REBUILD_SHARE * n))
+    (directory / "columns").mkdir()
+    for name, array in columns.items():
+        stored = np.lib.format.open_memmap(
+            directory / "columns" / f"{name}.npy", mode="w+", dtype=array.dtype, shape=(n + room,)
+        )
+        stored[:n] = array[:n]
+        stored.flush()
+        del stored
     lexical = LexicalIndex(skus, texts)
     lexical.save(directory / "lexical")
     meta = {

@@ -28,11 +28,22 @@ def lexical_tokens(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-def sku_hash(sku: str) -> int:
-    """A 64-bit key for a lower-cased SKU: a million SKUs are an 8 MB sorted array the
+def text_key(text: str) -> int:
+    """A 64-bit key for a word or SKU: a million of them are a sorted 8 MB array the
     processes of a machine share, not a dictionary of a hundred megabytes in each."""
-    digest = hashlib.blake2b(sku.lower().encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
+
+
+def sku_hash(sku: str) -> int:
+    return text_key(sku.lower())
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, key: int) -> int | None:
+    at = int(np.searchsorted(keys, key))
+    if at < len(keys) and keys[at] == key:
+        return int(values[at])
+    return None
 
 
 class LexicalIndex:
@@ -48,6 +59,8 @@ class LexicalIndex:
         bm25: bm25s.BM25 | None = None,
         sku_keys: np.ndarray | None = None,
         sku_order: np.ndarray | None = None,
+        vocab_keys: np.ndarray | None = None,
+        vocab_ids: np.ndarray | None = None,
     ) -> None:
         self.brand_words: frozenset[str] = frozenset()
         if bm25 is None:
@@ -65,6 +78,10 @@ class LexicalIndex:
             sku_keys = keys[sku_order]
         self._sku_keys = sku_keys  # sorted hashes
         self._sku_order = sku_order  # position of each sorted hash
+        # A loaded index maps words to BM25 token ids through sorted hashes (mapped, shared)
+        # instead of bm25s's vocabulary dictionary (an entry per distinct word, per process).
+        self._vocab_keys = vocab_keys
+        self._vocab_ids = vocab_ids
 
     def __len__(self) -> int:
         return self._size
@@ -73,19 +90,21 @@ class LexicalIndex:
         """The position of the product whose SKU is `word` (any case), if any."""
         if not self._size:
             return None
-        key = sku_hash(word)
-        at = int(np.searchsorted(self._sku_keys, key))
-        if at < len(self._sku_keys) and self._sku_keys[at] == key:
-            return int(self._sku_order[at])
-        return None
+        return _lookup(self._sku_keys, self._sku_order, sku_hash(word))
+
+    def _token_ids(self, tokens: list[str]) -> list[int]:
+        if self._vocab_keys is not None:
+            found = (_lookup(self._vocab_keys, self._vocab_ids, text_key(t)) for t in tokens)
+            return [i for i in found if i is not None]
+        vocab = getattr(self._bm25, "vocab_dict", None) or {}
+        return [vocab[t] for t in tokens if t in vocab]
 
     def scores(
         self, tokens: list[str], k: int, mask: np.ndarray | None = None
     ) -> list[tuple[int, float]]:
         """(position, BM25 score > 0) of the best matches for `tokens`, within `mask`."""
-        vocab = getattr(self._bm25, "vocab_dict", None) or {}
-        known = [t for t in tokens if t in vocab]
-        if not known or not self._size:
+        known = self._token_ids(tokens) if self._size else []
+        if not known:
             return []
         # get_scores is a sum of the tokens' precomputed postings; bm25s's retrieve() adds
         # a thread pool and a progress bar per call, 10x the cost at 100k documents.
@@ -105,6 +124,12 @@ class LexicalIndex:
         directory.mkdir(parents=True, exist_ok=True)
         if self._size:
             self._bm25.save(str(directory / "bm25"), show_progress=False)
+        vocab = getattr(self._bm25, "vocab_dict", None) or {}
+        keys = np.array([text_key(word) for word in vocab], dtype=np.int64)
+        ids = np.array(list(vocab.values()), dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        np.save(directory / "vocab_keys.npy", keys[order])
+        np.save(directory / "vocab_ids.npy", ids[order])
         np.save(directory / "sku_keys.npy", self._sku_keys)
         np.save(directory / "sku_order.npy", self._sku_order)
 
@@ -113,8 +138,18 @@ class LexicalIndex:
         """Memory-mapped: the machine's processes share the postings' pages."""
         keys = np.load(directory / "sku_keys.npy", mmap_mode="r")
         order = np.load(directory / "sku_order.npy", mmap_mode="r")
-        if size:
-            bm25 = bm25s.BM25.load(str(directory / "bm25"), mmap=True, show_progress=False)
-        else:
-            bm25 = bm25s.BM25()
-        return cls([], [], bm25=bm25, sku_keys=keys, sku_order=order)
+        if not size:
+            return cls([], [], bm25=bm25s.BM25(), sku_keys=keys, sku_order=order)
+        mapped = (directory / "vocab_keys.npy").exists()
+        bm25 = bm25s.BM25.load(
+            str(directory / "bm25"), mmap=True, load_vocab=not mapped, show_progress=False
+        )
+        return cls(
+            [],
+            [],
+            bm25=bm25,
+            sku_keys=keys,
+            sku_order=order,
+            vocab_keys=np.load(directory / "vocab_keys.npy", mmap_mode="r") if mapped else None,
+            vocab_ids=np.load(directory / "vocab_ids.npy", mmap_mode="r") if mapped else None,
+        )

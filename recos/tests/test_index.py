@@ -262,3 +262,34 @@ def test_an_unreadable_snapshot_is_rebuilt(trained):
     # then
     assert live().build_id != build
     assert len(matrix.ids) == 6
+
+
+def test_a_process_changes_its_mapped_columns_copy_on_write(trained):
+    # given
+    galaxy = trained["galaxy"]
+    position = live().position(galaxy.pk)
+    model = get_encoder().name
+    stored = index_store._model_dir(model) / live().build_id / "columns" / "price.npy"
+
+    # when
+    galaxy.price = Decimal("249.00")
+    galaxy.save()
+    index.products.get(model)
+
+    # then: this process sees the new price; the machine's file (other processes) does not
+    assert isinstance(live().columns["price"], np.memmap)
+    assert live().columns["price"][position] == 249.0
+    assert np.load(stored)[position] == 799.0
+
+
+def test_snapshot_words_are_looked_up_through_mapped_hashes(trained):
+    # given
+    lexical = live().base_lexical
+
+    # when
+    hits = recommend("xiaomi redmi", "en")
+
+    # then
+    assert isinstance(lexical._vocab_keys, np.memmap)
+    assert not getattr(lexical._bm25, "vocab_dict", None)  # no per-process dictionary
+    assert skus(hits)[0] == "XIA-RN13-128"

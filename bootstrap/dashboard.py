@@ -23,15 +23,15 @@ from django.utils.translation import gettext as _
 
 from bootstrap.selectors import beat_schedule_list, celery_queue_depth, dashboard_funnel_list
 from conversation_log.selectors import (
-    chat_list_open_handoffs,
+    chat_handoff_queue_head,
     message_delivery_counts,
     shop_search_no_result_list,
 )
 from helpdesk.selectors import unanswered_question_list_top
-from orders.selectors import order_daily_totals
+from orders.selectors import DailyOrders, order_daily_totals
 
 SALES_DAYS = 30
-FUNNEL_PERIODS = (7, 30)
+FUNNEL_PERIODS = (7, 30)  # none longer than SALES_DAYS: the funnel sums their days' orders
 DELIVERY_DAYS = 7
 TOP_QUESTIONS = 10
 NO_RESULT_DAYS = 30
@@ -83,10 +83,14 @@ def _sales(now: datetime) -> dict[str, Any]:
     }
 
 
-def _funnel(now: datetime) -> dict[str, Any]:
-    """One row per step, one (count, percent) cell per period."""
+def _funnel(now: datetime, *, daily: list[DailyOrders]) -> dict[str, Any]:
+    """One row per step, one (count, percent) cell per period. Its orders placed are summed
+    from the sales panel's days (`daily`, up to the same `now`; every period starts at a
+    local midnight) rather than counted again."""
     periods = dashboard_funnel_list(
-        starts=[period_start(days=days, now=now) for days in FUNNEL_PERIODS]
+        starts=[period_start(days=days, now=now) for days in FUNNEL_PERIODS],
+        until=now,
+        daily=daily,
     )
     rows = []
     for index, step in enumerate(periods[0]):
@@ -100,13 +104,16 @@ def _funnel(now: datetime) -> dict[str, Any]:
     return {"periods": FUNNEL_PERIODS, "rows": rows}
 
 
-def _handoffs(now: datetime) -> dict[str, Any]:
-    queue = chat_list_open_handoffs()
-    rows = []
-    for chat in queue[:HANDOFF_ROWS]:
-        since = chat.handoff_requested_at or chat.last_activity_at or chat.created_at
-        rows.append({"chat": chat, "since": since, "waiting": now - since})
-    return {"rows": rows, "total": queue.count()}
+def _handoffs() -> dict[str, Any]:
+    chats, total = chat_handoff_queue_head(limit=HANDOFF_ROWS)
+    rows = [
+        {
+            "chat": chat,
+            "since": chat.handoff_requested_at or chat.last_activity_at or chat.created_at,
+        }
+        for chat in chats
+    ]
+    return {"rows": rows, "total": total}
 
 
 def _delivery(now: datetime) -> dict[str, Any]:
@@ -155,16 +162,17 @@ def _no_result_searches(request: HttpRequest, now: datetime) -> dict[str, Any]:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """The dashboard page; staff only (others are sent to the admin login)."""
     now = timezone.now()
+    sales = _sales(now)
     context = {
         **admin.site.each_context(request),
         "title": _("Dashboard"),
         "now": now,
-        "sales": _sales(now),
-        "funnel": _funnel(now),
+        "sales": sales,
+        "funnel": _funnel(now, daily=sales["days"]),
         "questions": unanswered_question_list_top(limit=TOP_QUESTIONS),
         "can_make_faq": request.user.has_perm("helpdesk.add_faq"),
         "no_result": _no_result_searches(request, now),
-        "handoffs": _handoffs(now),
+        "handoffs": _handoffs(),
         "delivery": _delivery(now),
         "delivery_days": DELIVERY_DAYS,
         "queue_depth": celery_queue_depth(),

@@ -42,6 +42,26 @@ def chat_list_open_handoffs() -> QuerySet[Chat]:
     )
 
 
+def chat_handoff_queue_head(*, limit: int) -> tuple[list[Chat], int]:
+    """The first `limit` chats waiting for a human, longest-waiting first, and how many
+    wait in all (counted by a second query only when the first `limit` are not all of
+    them). Each chat is loaded with its customer and only what a list of them shows (when
+    it started waiting), not the dialog's state and context."""
+    queue = chat_list_open_handoffs()
+    head = list(
+        queue.only(
+            "id",
+            "handoff_requested_at",
+            "last_activity_at",
+            "created_at",
+            "customer__id",
+            "customer__wa_id",
+            "customer__profile_name",
+        )[:limit]
+    )
+    return head, len(head) if len(head) < limit else queue.count()
+
+
 def chat_transcript(*, chat: Chat, limit: int = 200) -> list[Message]:
     """The last `limit` messages of a chat, oldest first (the order staff read them in)."""
     latest = list(chat.messages.order_by("-created_at", "-id")[:limit])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -184,7 +184,12 @@ class OrderFunnelCounts:
     orders_paid: int
 
 
-def order_funnel_counts(*, starts: Sequence[datetime], until: datetime) -> list[OrderFunnelCounts]:
+def order_funnel_counts(
+    *,
+    starts: Sequence[datetime],
+    until: datetime,
+    daily: Sequence[DailyOrders] | None = None,
+) -> list[OrderFunnelCounts]:
     """For each period [start, until): carts created in it that hold (or held, when
     ordered) at least one item, orders placed in it, and orders moved to "paid" in it
     (OrderEvent). Three aggregate queries in all, however many periods: each reads the
@@ -194,15 +199,26 @@ def order_funnel_counts(*, starts: Sequence[datetime], until: datetime) -> list[
     only "paid" once staff mark it so. Carts are counted by `Cart.has_items` (kept by the
     cart services), a range of the (has_items, created_at) index: probing the items of
     each cart of the period took most of the dashboard's time at 40k carts a month.
+
+    With `daily` (`order_daily_totals` up to the same `until`, from on or before every
+    start), orders placed are summed from its days instead of read again from the orders
+    index (11-20 ms at 33k orders a month): exact, as both count every order whatever
+    its status and currency, provided each start is a local midnight, where a day begins
+    (ValueError otherwise).
     """
     first = min(starts)
     per_period = {f"p{i}": Q(created_at__gte=start) for i, start in enumerate(starts)}
     carts = Cart.objects.filter(
         has_items=True, created_at__gte=first, created_at__lt=until
     ).aggregate(**{key: Count("id", filter=q) for key, q in per_period.items()})
-    placed = Order.objects.filter(created_at__gte=first, created_at__lt=until).aggregate(
-        **{key: Count("id", filter=q) for key, q in per_period.items()}
-    )
+    if daily is None:
+        placed = Order.objects.filter(created_at__gte=first, created_at__lt=until).aggregate(
+            **{key: Count("id", filter=q) for key, q in per_period.items()}
+        )
+    else:
+        placed = {
+            f"p{i}": _orders_from_day_of(start, daily=daily) for i, start in enumerate(starts)
+        }
     # Counted without DISTINCT (a third faster at 20k payments a month): no move of
     # ALLOWED_TRANSITIONS leads back to "paid", so an order has at most one such event.
     paid = OrderEvent.objects.filter(
@@ -214,6 +230,16 @@ def order_funnel_counts(*, starts: Sequence[datetime], until: datetime) -> list[
         )
         for key in per_period
     ]
+
+
+def _orders_from_day_of(start: datetime, *, daily: Sequence[DailyOrders]) -> int:
+    """Orders placed from `start` on, summed from `daily`; `start` must be the local
+    midnight that begins one of its days (a day's count cannot be split)."""
+    day = timezone.localdate(start)
+    midnight = timezone.make_aware(datetime.combine(day, time.min))
+    if start != midnight or not daily or not daily[0].day <= day <= daily[-1].day:
+        raise ValueError(f"{start.isoformat()} does not begin a day of the daily totals")
+    return sum(d.orders for d in daily if d.day >= day)
 
 
 def order_update_for_message(*, wamid: str, customer: Customer) -> OrderUpdate | None:

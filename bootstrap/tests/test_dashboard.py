@@ -10,6 +10,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -17,8 +18,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.templatetags.static import static
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
@@ -28,7 +31,13 @@ from conversation_log.services import shop_event_record
 from helpdesk.models import UnansweredQuestion
 from orders.models import Order
 from tests.admin_staff import staff_client
-from tests.factories import ChatFactory, CustomerFactory, OutboundMessageFactory
+from tests.factories import (
+    ChatFactory,
+    CustomerFactory,
+    OutboundMessageFactory,
+    PaymentOptionFactory,
+    ShippingOptionFactory,
+)
 from users.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +141,7 @@ def test_unanswered_questions_offer_the_make_faq_action(admin_client: Client) ->
     # then
     assert "Do you sell drones?" in html
     assert 'name="action" value="make_faq"' in html
+    assert 'action="/admin/helpdesk/unansweredquestion/"' in html
     assert f'name="_selected_action" value="{question.pk}"' in html
 
 
@@ -194,6 +204,40 @@ def test_the_funnel_shows_searches_and_checkouts_started(admin_client: Client) -
         assert row and "not measured" not in row.group(1)
         cells = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
         assert cells == [str(count), str(count)]  # last 7 days, last 30 days
+
+
+def _order_placed(*, days_ago: float) -> None:
+    order = Order.objects.create(
+        order_number=f"T-{Order.objects.count() + 1:05d}",
+        customer=CustomerFactory(),
+        contact_name="Sara",
+        address="Street 1",
+        shipping_option=ShippingOptionFactory(),
+        payment_option=PaymentOptionFactory(),
+        subtotal=Decimal("10.00"),
+        shipping_cost=Decimal("0.00"),
+        total=Decimal("10.00"),
+        currency=settings.DEFAULT_CURRENCY,
+    )
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
+
+
+def test_the_funnel_counts_orders_from_the_sales_panel_without_reading_them_again(
+    admin_client: Client,
+) -> None:
+    # given: orders 0 and 3 days ago (both periods), 20 days ago (30 days), 40 days ago
+    for days_ago in (0, 3, 3, 20, 40):
+        _order_placed(days_ago=days_ago)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        html = admin_client.get(URL).content.decode()
+
+    # then
+    row = re.search(r'<tr id="funnel-orders">(.*?)</tr>', html, re.S)
+    assert row and re.findall(r'<td class="num">(\d+)</td>', row.group(1)) == ["3", "4"]
+    orders_table = connection.ops.quote_name(Order._meta.db_table)
+    assert sum(f"FROM {orders_table}" in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_searches_with_no_result_are_listed_with_counts_and_links_to_fix_them(
@@ -381,6 +425,22 @@ def test_queue_depth_is_the_length_of_the_celery_list(redis_port: int) -> None:
 
     # then
     assert depth == 3
+
+
+def test_queue_depth_reuses_one_connection_per_redis_url(redis_port: int) -> None:
+    # given
+    import redis
+
+    url = f"redis://127.0.0.1:{redis_port}/0"
+    probe = redis.Redis.from_url(url)
+    connections_before = probe.info("stats")["total_connections_received"]
+
+    # when: three renders of the dashboard ask
+    depths = [celery_queue_depth(redis_url=url) for _ in range(3)]
+
+    # then
+    assert depths == [0, 0, 0]
+    assert probe.info("stats")["total_connections_received"] == connections_before + 1
 
 
 def test_queue_depth_is_unknown_when_redis_does_not_answer() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 
 from orders.models import ALLOWED_TRANSITIONS, Cart, CartStatus, Order, OrderEvent, OrderStatus
 from orders.selectors import order_daily_totals, order_funnel_counts
@@ -26,6 +27,10 @@ _numbers = iter(range(1, 10_000))
 
 def _utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _order(
@@ -187,3 +192,48 @@ def test_no_status_move_leads_back_to_paid_so_payments_count_without_distinct() 
 
     # then: an order is moved to "paid" at most once, one OrderEvent each
     assert OrderStatus.PAID not in after_paid
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Asia/Riyadh"])
+def test_funnel_orders_summed_from_the_daily_totals_equal_the_orders_counted(
+    time_zone: str, request: pytest.FixtureRequest
+) -> None:
+    # given: orders of every status and currency on both sides of the periods' local
+    # midnights (Riyadh is UTC+3: its 2026-03-06 begins at 2026-03-05 21:00 UTC)
+    if time_zone != "UTC":
+        request.getfixturevalue("named_time_zones")
+    with override_settings(TIME_ZONE=time_zone, DEFAULT_CURRENCY="USD"):
+        week_start = _local_midnight(date(2026, 3, 6))
+        month_start = _local_midnight(date(2026, 3, 1))
+        until = _utc(2026, 3, 12, 15)
+        for at in (week_start, month_start, until):
+            for seconds in (-1, 0, 1):
+                _order(at=at + timedelta(seconds=seconds), total="10.00")
+        _order(at=_utc(2026, 3, 8, 12), total="70.00", status=OrderStatus.CANCELLED)
+        _order(at=_utc(2026, 3, 8, 13), total="30.00", status=OrderStatus.REFUNDED)
+        _order(at=_utc(2026, 3, 2, 13), total="999.00", currency="SAR")
+        _order(at=_utc(2026, 3, 9, 9), total="20.00", status=OrderStatus.DELIVERED)
+        starts = [week_start, month_start]
+
+        # when
+        counted = order_funnel_counts(starts=starts, until=until)
+        summed = order_funnel_counts(
+            starts=starts,
+            until=until,
+            daily=order_daily_totals(since=month_start, until=until),
+        )
+
+    # then
+    assert [c.orders_placed for c in summed] == [c.orders_placed for c in counted] == [6, 10]
+
+
+def test_funnel_orders_refuse_daily_totals_for_a_start_that_is_not_a_local_midnight() -> None:
+    # given
+    until = _utc(2026, 3, 12, 15)
+    daily = order_daily_totals(since=_utc(2026, 3, 1), until=until)
+
+    # when / then
+    with pytest.raises(ValueError, match="does not begin a day"):
+        order_funnel_counts(starts=[_utc(2026, 3, 5, 12)], until=until, daily=daily)
+    with pytest.raises(ValueError, match="does not begin a day"):
+        order_funnel_counts(starts=[_utc(2026, 2, 20)], until=until, daily=daily)

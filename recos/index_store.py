@@ -2,7 +2,8 @@
 whoever builds it (the training command and task, or the first process of a machine that
 finds none) and memory-mapped by every process of the machine, so they share its pages.
 
-A snapshot is a directory `RECOS_INDEX_DIR/products/<model>/<build id>/`:
+A snapshot is a directory `RECOS_INDEX_DIR/products/<database>/<model>/<build id>/` (the
+database's engine, host, port and name: two databases on one machine keep apart):
 - `dense.faiss`: exact (a flat inner-product index) or, from RECOS_ANN_MIN_PRODUCTS
   products, approximate (IVF with 8-bit scalar quantisation) whose best candidates are
   re-ranked exactly against `vectors.npy` (float32, memory-mapped, read row by row);
@@ -36,6 +37,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from inventory.models import Product
@@ -184,9 +186,20 @@ class Snapshot:
     lexical: LexicalIndex
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "_"
+
+
+def _database_dir() -> Path:
+    """The snapshots of this process's database: two databases on one machine (a demo
+    and an eval database, staging beside production) never load each other's."""
+    db = connection.settings_dict
+    where = f"{db['ENGINE'].rsplit('.', 1)[-1]}-{db.get('HOST') or 'local'}-{db.get('PORT') or ''}"
+    return Path(settings.RECOS_INDEX_DIR) / "products" / _slug(f"{where}-{db['NAME']}")
+
+
 def _model_dir(model_name: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name)
-    return Path(settings.RECOS_INDEX_DIR) / "products" / slug
+    return _database_dir() / _slug(model_name)
 
 
 @contextmanager
@@ -465,7 +478,7 @@ def _prune(model_dir: Path, *, keep: str) -> None:
 def snapshots_forget() -> None:
     """Forget every model's CURRENT snapshot (tests; a fresh database): the next load
     builds from the database."""
-    root = Path(settings.RECOS_INDEX_DIR) / "products"
+    root = _database_dir()
     if root.exists():
         for pointer in root.glob("*/CURRENT"):
             pointer.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from inventory.services import stock_take
 from recos import index, index_store
@@ -293,3 +294,22 @@ def test_snapshot_words_are_looked_up_through_mapped_hashes(trained):
     assert isinstance(lexical._vocab_keys, np.memmap)
     assert not getattr(lexical._bm25, "vocab_dict", None)  # no per-process dictionary
     assert skus(hits)[0] == "XIA-RN13-128"
+
+
+def test_two_databases_on_one_machine_keep_their_own_snapshots(trained, monkeypatch):
+    # given: this database's snapshot
+    model = get_encoder().name
+    live()
+    ours = index_store._model_dir(model)
+    assert (ours / "CURRENT").exists()
+
+    # when: a process of another database (same engine, same index folder) looks for one
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_shop")
+    theirs = index_store._model_dir(model)
+
+    # then: it finds none of ours, and forgetting its snapshots leaves ours alone
+    assert theirs != ours and not (theirs / "CURRENT").exists()
+    assert index_store.current_build(model) is None
+    index_store.snapshots_forget()
+    monkeypatch.undo()
+    assert (ours / "CURRENT").exists()

@@ -12,16 +12,10 @@ from brandkit.models import Brand
 from inventory.models import Category
 from recos.encoders import get_encoder
 from recos.index import VersionedCache
-from recos.language import content_stems, encoder_text, stemmed_tokens
+from recos.language import content_stems, encoder_text
 
 from .embeddings import faq_matrix
 from .models import FAQ
-
-# Weight of the BM25 score added to the cosine similarity for Arabic questions. Customers
-# write dialect the encoder knows less well; shared (stemmed) words with the FAQ's
-# question or answer settle it. English questions are better served by the encoder alone
-# (measured with `manage.py eval_search`).
-LEXICAL_WEIGHT = {"ar": 0.1, "en": 0.0}
 
 
 @dataclass(frozen=True)
@@ -31,6 +25,7 @@ class FAQHit:
     question: str
     answer: str
     wording: str = ""  # the FAQ's wording closest to the customer's (question or variant)
+    score: float = 1.0  # the kernel ridge's score of this FAQ (about 1: like its wordings)
 
 
 def faq_threshold(language: str) -> float:
@@ -50,6 +45,13 @@ AGREEMENT_FACTOR = 0.6
 # is served by the encoder and the topic-word check alone (measured: the relaxation there
 # answered more questions with the wrong FAQ).
 ASKED_FACTOR = {"ar": 1.15}
+# The kernel ridge's score (about 1 for an FAQ's own wordings, about 0 for the others')
+# an FAQ needs to answer: it reads a question against all of an FAQ's wordings together,
+# so a paraphrase unlike any single wording still lands where most of them point, and a
+# question half-way between two FAQs answers neither.
+MIN_SCORE = 0.35
+# From this score the FAQ needs no topic word in common (see `faq_match`).
+AGREED_SCORE = 0.7
 
 
 def _vocabulary_version(_key: str) -> tuple:
@@ -104,6 +106,7 @@ def faq_match(
     # word that is not a product type or brand.
     if (
         not asked
+        and hit.score < AGREED_SCORE
         and hit.distance > threshold * AGREEMENT_FACTOR
         and not _topic_words_shared(question, hit.wording)
     ):
@@ -116,10 +119,12 @@ def faq_answer(
 ) -> list[FAQHit]:
     """The FAQs closest to the customer's question, answered in `language`.
 
-    Every wording of each FAQ (its question in both languages, its variants) is indexed
-    and an FAQ counts once, by its closest wording; only FAQs within `threshold` (the
-    language's, `faq_threshold`, by default) are answered (the lexical leg re-ranks, it never admits
-    an FAQ the encoder finds too far)."""
+    Every wording of each FAQ (its question in both languages, its variants) is indexed.
+    FAQs are ranked by the kernel ridge over all their wordings (`FAQMatrix.ridge`, the
+    sentence embedding and character grams together) and need a score of `MIN_SCORE`; an
+    FAQ's closest wording must also be within `threshold` (the language's,
+    `faq_threshold`, by default): the ridge picks among FAQs, it never admits one the
+    encoder finds too far."""
     k = k or settings.FAQ_TOPK
     question = question.strip()
     if not question:
@@ -129,7 +134,8 @@ def faq_answer(
     if not len(matrix.faq_ids):
         return []
     normalised = encoder_text(question)
-    similarities = matrix.vectors @ encoder.encode([normalised])[0]
+    vector = encoder.encode([normalised])[0]
+    similarities = matrix.vectors @ vector
     best: dict[int, float] = {}
     closest: dict[int, str] = {}
     for position in np.argsort(-similarities):
@@ -138,15 +144,17 @@ def faq_answer(
             best[faq_id] = float(similarities[position])
             closest[faq_id] = matrix.wordings[position]
     threshold = faq_threshold(language) if threshold is None else threshold
-    scores = {faq_id: sim for faq_id, sim in best.items() if 1.0 - sim <= threshold}
-    weight = LEXICAL_WEIGHT.get(language, 0.0)
-    if weight and scores:
-        for position, bm25 in matrix.lexical.scores(
-            stemmed_tokens(normalised), len(matrix.faq_order)
-        ):
-            faq_id = int(matrix.faq_order[position])
-            if faq_id in scores:
-                scores[faq_id] += weight * bm25
+    if matrix.ridge is None:
+        scores = dict(best)
+    else:
+        scores = {
+            int(faq_id): float(score)
+            for faq_id, score in zip(
+                matrix.ridge.classes, matrix.ridge.scores(vector, question), strict=True
+            )
+            if score >= MIN_SCORE
+        }
+    scores = {faq_id: s for faq_id, s in scores.items() if 1.0 - best[faq_id] <= threshold}
     ranked = sorted(scores, key=lambda faq_id: -scores[faq_id])[:k]
     faqs = FAQ.objects.filter(pk__in=ranked, active=True).in_bulk()
     return [
@@ -156,6 +164,7 @@ def faq_answer(
             faqs[faq_id].question(language),
             faqs[faq_id].answer(language),
             closest[faq_id],
+            scores[faq_id],
         )
         for faq_id in ranked
         if faq_id in faqs

@@ -13,8 +13,8 @@ import numpy as np
 from django.db.models import Count, Max
 
 from recos.encoders import Encoder, get_encoder
-from recos.index import LexicalIndex, VersionedCache, vectors_from_bytes
-from recos.language import stemmed_tokens
+from recos.index import VersionedCache, vectors_from_bytes
+from recos.kernel_ridge import KernelRidge, kernel_ridge_fit
 from recos.models import FAQEmbedding
 from recos.texts import text_hash
 from recos.training import PendingRow, TrainingSummary, embeddings_store
@@ -85,8 +85,7 @@ class FAQMatrix:
     languages: np.ndarray
     wordings: list[str]  # the text of each row
     vectors: np.ndarray  # (n, d) float32, L2-normalised
-    faq_order: np.ndarray  # int64 FAQ ids, the documents of `lexical`
-    lexical: LexicalIndex  # BM25 over each FAQ's questions and variants, both languages
+    ridge: KernelRidge | None  # every wording → its FAQ (None: no FAQ to tell apart)
 
 
 def _faq_version(model_name: str) -> tuple:
@@ -111,15 +110,16 @@ def faq_matrix_load(model_name: str) -> FAQMatrix:
         for pk in faq_ids
         for language, key, text in faq_wordings(faqs[pk])
     }
-    documents = [" ".join(text for _l, _k, text in faq_wordings(faqs[pk])) for pk in faq_ids]
+    wordings = [texts.get((r[0], r[1], r[3]), "") for r in rows]
+    vectors = vectors_from_bytes([r[2] for r in rows])
+    labels = [r[0] for r in rows]
     return FAQMatrix(
         model_name=model_name,
-        faq_ids=np.array([r[0] for r in rows], dtype=np.int64),
+        faq_ids=np.array(labels, dtype=np.int64),
         languages=np.array([r[1] for r in rows], dtype="<U2"),
-        wordings=[texts.get((r[0], r[1], r[3]), "") for r in rows],
-        vectors=vectors_from_bytes([r[2] for r in rows]),
-        faq_order=np.array(faq_ids, dtype=np.int64),
-        lexical=LexicalIndex([], documents, tokenizer=stemmed_tokens),
+        wordings=wordings,
+        vectors=vectors,
+        ridge=kernel_ridge_fit(vectors, wordings, labels) if len(faq_ids) > 1 else None,
     )
 
 

@@ -1,21 +1,16 @@
 """The classifier: the LLM when configured, else (or on any LLM failure) the local one.
 
-The local classifier is a kernel ridge regression over the labelled examples with two
-kernels added: the cosine of the project's sentence embeddings (the text with common
-dialect words put in MSA, which the encoder knows best) and the cosine of TF-IDF
-character 2-4-grams of the normalised text (robust to typos, clitics such as بالسلة and
-spelling variants the encoder has never seen). It is solved once per process and kept in
-its primal form, so a call costs one sentence encoding and a few dot products; keyword
-cues and rules for numbers, slots and exact commands correct it.
+The local classifier is the kernel ridge of `recos.kernel_ridge` over the labelled
+examples (sentence embeddings of the text with common dialect words put in MSA, which the
+encoder knows best, plus character grams), fitted once per process, so a call costs one
+sentence encoding and a few dot products; keyword cues and rules for numbers, slots and
+exact commands correct it.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import re
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -29,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from connectors.llm.client import LLMUnavailable, chat_json, llm_configured
 from recos.encoders import get_encoder
+from recos.kernel_ridge import KernelRidge, kernel_ridge_fit
 from recos.language import encoder_text, normalise
 
 from . import slots as slot_rules
@@ -37,25 +33,11 @@ from .types import ClassifyContext, Intent, IntentName
 logger = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-RIDGE = 1.0  # regularisation of the kernel ridge (chosen by cross-validation)
 KEYWORD_WEIGHT = 0.1  # per cue hit (two at most), on the ridge's 0..1 score scale
 SOFTMAX_SCALE = 10.0  # turns ridge scores into a share of belief for the confidence
 _lock = threading.Lock()
 
 _CANCEL_WORDS = ("cancel", "الغ", "الغاء", "الغي")
-_PUNCTUATION = re.compile(r"[^\w\s]")
-
-
-def char_grams(text: str) -> Counter[str]:
-    """Character 2-4-grams of each normalised word (padded with spaces) and the words."""
-    plain = _PUNCTUATION.sub(" ", normalise(text))
-    grams: Counter[str] = Counter()
-    for word in plain.split():
-        padded = f" {word} "
-        for size in (2, 3, 4):
-            grams.update(padded[i : i + size] for i in range(max(1, len(padded) - size + 1)))
-        grams[f"w:{word}"] += 1
-    return grams
 
 
 @cache
@@ -66,84 +48,19 @@ def examples() -> dict[str, dict[str, list[str]]]:
 
 @dataclass(frozen=True)
 class _Model:
-    """The kernel ridge solution in primal form: one weight row per embedding dimension
-    and per known character gram, one column per intent."""
+    """The kernel ridge over the example utterances, for one encoder."""
 
     encoder: str
-    intents: list[IntentName]
-    vectors: np.ndarray  # the examples' embeddings, for the nearest-example similarity
-    embedding_weights: np.ndarray
-    gram_rows: dict[str, int]
-    gram_idf: np.ndarray
-    gram_weights: np.ndarray
-    bias: np.ndarray
+    ridge: KernelRidge
+
+    @property
+    def intents(self) -> list[IntentName]:
+        return self.ridge.classes  # type: ignore[return-value]
 
     def scores(self, text: str) -> tuple[np.ndarray, float]:
         """(a score per intent, the cosine of the nearest example)."""
         vector = get_encoder().encode([encoder_text(text)])[0]
-        scores = self.bias + vector @ self.embedding_weights
-        rows, values = _tfidf(char_grams(text), self.gram_rows, self.gram_idf)
-        if rows:
-            scores = scores + values @ self.gram_weights[rows]
-        return scores, float(np.max(self.vectors @ vector))
-
-
-def _tfidf(
-    grams: Counter[str], gram_rows: dict[str, int], idf: np.ndarray
-) -> tuple[list[int], np.ndarray]:
-    """The L2-normalised TF-IDF weights of the known grams, as (rows, values)."""
-    known = [g for g in grams if g in gram_rows]
-    rows = [gram_rows[g] for g in known]
-    counts = np.array([grams[g] for g in known], dtype=np.float32)
-    values = (1.0 + np.log(counts)) * idf[rows] if rows else counts
-    return rows, values / (float(np.linalg.norm(values)) or 1.0)
-
-
-def _fit(texts: list[str], labels: list[IntentName]) -> _Model:
-    """Kernel ridge regression (one-hot targets, centred) with the embedding and gram
-    kernels summed, solved in the dual and stored in the primal."""
-    encoder = get_encoder()
-    intents = sorted(set(labels))
-    targets = np.zeros((len(texts), len(intents)))
-    targets[np.arange(len(texts)), [intents.index(label) for label in labels]] = 1.0
-    bias = targets.mean(axis=0)
-    vectors = encoder.encode([encoder_text(t) for t in texts]).astype(np.float64)
-
-    counts = [char_grams(t) for t in texts]
-    frequency = Counter(g for grams in counts for g in grams)
-    gram_rows = {g: row for row, g in enumerate(frequency)}
-    idf = np.array(
-        [math.log((1 + len(texts)) / (1 + n)) + 1.0 for n in frequency.values()], dtype=np.float32
-    )
-    # Sparse TF-IDF rows as postings (gram → examples), to build the gram kernel without
-    # a dense examples × grams matrix.
-    postings: dict[int, tuple[list[int], list[float]]] = {}
-    for example, grams in enumerate(counts):
-        rows, values = _tfidf(grams, gram_rows, idf)
-        for row, value in zip(rows, values, strict=True):
-            postings.setdefault(row, ([], []))
-            postings[row][0].append(example)
-            postings[row][1].append(float(value))
-    kernel = vectors @ vectors.T
-    for members, values in postings.values():
-        weights = np.asarray(values)
-        kernel[np.ix_(members, members)] += np.outer(weights, weights)
-    kernel[np.diag_indices_from(kernel)] += RIDGE
-    dual = np.linalg.solve(kernel, targets - bias)
-
-    gram_weights = np.zeros((len(gram_rows), len(intents)), dtype=np.float32)
-    for row, (members, values) in postings.items():
-        gram_weights[row] = np.asarray(values) @ dual[members]
-    return _Model(
-        encoder=encoder.name,
-        intents=intents,
-        vectors=vectors.astype(np.float32),
-        embedding_weights=(vectors.T @ dual).astype(np.float32),
-        gram_rows=gram_rows,
-        gram_idf=idf,
-        gram_weights=gram_weights,
-        bias=bias.astype(np.float32),
-    )
+        return self.ridge.scores(vector, text), float(np.max(self.ridge.vectors @ vector))
 
 
 class _ExampleIndex:
@@ -162,7 +79,9 @@ class _ExampleIndex:
                         for utterances in by_language.values():
                             texts += [str(u) for u in utterances]
                             labels += [IntentName(intent)] * len(utterances)
-                    self.model = _fit(texts, labels)
+                    encoder = get_encoder()
+                    vectors = encoder.encode([encoder_text(t) for t in texts])
+                    self.model = _Model(encoder.name, kernel_ridge_fit(vectors, texts, labels))
         return self.model
 
 

@@ -72,9 +72,16 @@ class FAQAnswerState(State):
         if product_named(u.query or u.text, ctx.language) is not None:
             return DECLINE
         asked = u.intent == IntentName.FAQ and u.confidence >= ASKED_CONFIDENCE
-        if _about_products(u) and not asked:
-            return DECLINE  # a product question, unless the classifier is sure it is not
-        hit = faq_match(u.text, ctx.language, override=ctx.payload == FAQ_OVERRIDE, asked=asked)
+        # A product question ("does the band track sleep?"), unless the classifier is sure
+        # it asks about the shop or an FAQ is much closer than usual ("the screen arrived
+        # broken" names a type, and is the damaged-item FAQ).
+        about_products = _about_products(u) and not asked
+        hit = faq_match(
+            u.text,
+            ctx.language,
+            override=ctx.payload == FAQ_OVERRIDE or about_products,
+            asked=asked,
+        )
         if hit is not None:
             return self._answer(hit.question, hit.answer)
         if trying:

@@ -465,6 +465,38 @@ def test_a_shop_question_naming_a_type_gets_the_faq_not_a_search(
     assert _body(reply).startswith("*") and "2" in _body(reply)
 
 
+def test_a_complaint_naming_a_brand_gets_a_much_closer_faq_not_a_search(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given: the damaged-item FAQ with the shop's usual ways of saying it
+    damaged = FAQFactory(
+        topic="damaged",
+        question_en="My item arrived damaged, what should I do?",
+        question_ar="وصلني المنتج تالف، ماذا أفعل؟",
+        answer_en="Send us a photo within 48 hours and we replace it.",
+        answer_ar="أرسل لنا صورة خلال 48 ساعة ونستبدله.",
+    )
+    for language, wording in [
+        ("en", "my earbuds arrived broken, what do i do"),
+        ("en", "the screen came cracked"),
+        ("en", "the box was crushed and the item is damaged"),
+        ("ar", "الشاشة وصلت مكسورة"),
+        ("ar", "المنتج جاني تالف"),
+    ]:
+        FAQVariant.objects.create(faq=damaged, language=language, text=wording)
+    faq_embeddings_train()
+    _customer()
+    # when: it names a brand, which makes it a product question unless an FAQ is much
+    # closer than usual
+    _say(post_webhook, "my samsung earbuds arrived broken, what do i do?")
+    # then: the damaged-item answer, no product list
+    reply = graph.sends[-1]
+    assert _row_ids(reply) == []
+    assert "48" in _body(reply)
+
+
 def test_a_product_question_no_faq_answers_is_searched(
     post_webhook,  # noqa: F811
     graph,  # noqa: F811

@@ -289,16 +289,6 @@ def test_encoder_text_puts_dialect_words_in_msa_and_keeps_the_rest() -> None:
     assert encoder_text("Where IS my order") == "where is my order"
 
 
-def test_char_grams_ignore_punctuation_elongation_and_spelling_variants() -> None:
-    # given
-    from intent_classifier.classifier import char_grams
-
-    # when / then
-    assert char_grams("heyyyyy!!") == char_grams("heyyy")
-    assert char_grams("القائمة") == char_grams("القائمه")
-    assert "w:سلتي" in char_grams("وش في سلتي؟")
-
-
 def test_unrelated_text_gets_low_confidence() -> None:
     # when
     intent = classify("the quick brown fox jumps over the lazy dog")

@@ -225,6 +225,9 @@ _FOR = re.compile(
 # the product, it is not the product.
 _WITH = re.compile(
     r"\s(?:with|without|that|which|having|فيه|فيها|يدعم|ب|بـ)\s"
+    # "does the pixel have a good camera": what a named product has (not "do you have …",
+    # "i have 500 for …")
+    r"|(?<!\byou)(?<!\bu)(?<!\bi)(?<!\bwe)(?<!\bthey)\s(?:have|has)\s"
     r"|\sto\s+(?:keep|charge|listen|watch|play|use|take|connect|protect|hold|study|work|run)\b",
     re.I,
 )
@@ -1257,7 +1260,8 @@ def _roles(plain: str) -> list[tuple[int, str]]:
     """(position, role) of every clause marker, in text order."""
     padded = f" {plain} "
     marks = [(m.start(), "for") for m in _FOR.finditer(padded)]
-    marks += [(m.start(), "with") for m in _WITH.finditer(padded)]
+    # A feature marker opening the text asks which product ("which phone has …").
+    marks += [(m.start(), "with") for m in _WITH.finditer(padded) if m.start() > 0]
     return sorted(marks)
 
 
@@ -1339,6 +1343,13 @@ def brands_named(text: str) -> tuple[list[str], list[str]]:
     return limits, targets
 
 
+def _type_only_after_for(text: str) -> bool:
+    """The text names a product type, and only after a "for" ("budget 900 for a gaming
+    laptop")."""
+    found = _find_all(_catalog_names()[1], normalise(text))
+    return bool(found) and all(f.role == "for" for f in found)
+
+
 def category_hint(text: str) -> str | None:
     """The product type the text names: the head of its phrase, before any "for …" or
     "with …" ("5g phone with a good camera" is a phone, "cable for ps5" a cable). English
@@ -1417,6 +1428,10 @@ def extract(text: str) -> dict[str, Any]:
     if wanted:
         slots["specs"] = wanted
     limits, targets = brands_named(text)
+    if targets and not limits and _type_only_after_for(text):
+        # "800 to 1000 for an asus gaming laptop": with no product type before "for", what
+        # follows it is the product, brand included (as `category_hint` reads the type).
+        limits, targets = targets, []
     if limits:
         slots["brand"] = limits[0]
         if len(limits) > 1:

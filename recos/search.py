@@ -293,8 +293,10 @@ def _search(
         # Other types the words found follow only when the named type has few products:
         # a page of gaming laptops needs no gaming mice after it.
         others = [p for p in products if p not in of_type] if len(of_type) < _FEW else []
-        products = of_type + others
-    elif not products and limited:
+        # In stock first within each group: an iPhone out of stock still comes before
+        # the iPads the words also found.
+        return (_in_stock_first(of_type) + _in_stock_first(others))[: request.limit]
+    if not products and limited:
         # "gift under $50", "acer nitro": the words found nothing, the limits are the ask.
         products = _listing(filters, None, request.limit)
     return _in_stock_first(products[: request.limit])
@@ -429,11 +431,30 @@ def product_named(query: str, language: str = "en") -> Product | None:
         if not strong and not numbers:
             continue
         # "ps5 slim", "iphone 15 256gb": of the products naming the model, the one naming
-        # most of the other words.
+        # most of the other words; one that names it only as what it is for ("controller
+        # for PS5") is the model's accessory, not the model.
         score = 2 * numbers + sum(1 for word in others if _SQUASH.sub("", word) in haystack)
+        score -= _names_it_as_for(product, strong + glued)
         if best is None or score > best[0]:
             best = (score, product)
     return best[1] if best else None
+
+
+_FOR_TAIL = re.compile(r"\s(?:for|compatible with|fits|works with|ل|لل|لـ|حق|يناسب)\s")
+
+
+def _names_it_as_for(product: Product, models: list[str]) -> int:
+    """1 when every model the text names is in the product's name only after a "for"
+    (an accessory for it: "DualSense Wireless Controller for PS5"), else 0."""
+    for name in (product.name_en, product.name_ar):
+        plain = f" {normalise(name or '')} "
+        cut = _FOR_TAIL.search(plain)
+        if cut is None:
+            continue
+        head, tail = (_SQUASH.sub("", part) for part in (plain[: cut.start()], plain[cut.end() :]))
+        if all(m in tail and m not in head for m in models):
+            return 1
+    return 0
 
 
 def similar_to(product: Product, k: int | None = None, in_stock: bool = True) -> list[Hit]:

@@ -376,6 +376,8 @@ def catalogue(db) -> Iterator[None]:
         ("gaming laptop", "gaming-laptops"),
         ("help me find a tablet", "tablets"),
         ("لابتوب العاب", "gaming-laptops"),
+        ("which phone has the best camera", "phones"),
+        ("does the samsung phone have a good camera?", "phones"),
     ],
 )
 def test_the_category_hint_is_the_head_of_the_phrase(catalogue, text: str, category: str) -> None:
@@ -392,6 +394,14 @@ def test_a_brand_named_for_compatibility_is_no_brand_limit(catalogue, text: str)
     # then
     assert slots.get("brand_for") == "apple"
     assert "brand" not in slots
+
+
+def test_a_brand_after_for_with_the_product_type_is_the_products_brand(catalogue) -> None:
+    # when: nothing before "for" names a type: what follows it is the product
+    slots = extract("between 800 and 1000 for a samsung gaming laptop")
+    # then
+    assert slots.get("brand") == "samsung" and "brand_for" not in slots
+    assert slots.get("category") == "gaming-laptops"
 
 
 def test_a_category_word_is_never_corrected_to_a_brand(catalogue) -> None:

@@ -137,3 +137,41 @@ def test_brand_name_finds_that_brands_products(trained, settings):
 
     # then
     assert skus(hits) == ["XIA-RN13-128"]
+
+
+def test_a_model_named_in_a_question_is_the_model_not_its_accessory(trained):
+    # given: a case for the earbuds, named after them
+    from recos.search import product_named
+    from tests.factories import ProductFactory
+
+    case = ProductFactory(
+        sku="SPG-CASE-XM5",
+        brand=trained["earbuds"].brand,
+        category=trained["earbuds"].category,
+        name_en="Silicone Case for Sony WF-1000XM5",
+        name_ar="غطاء سيليكون لسماعات سوني WF-1000XM5",
+        price=Decimal("19.00"),
+    )
+    embeddings_train_products()
+
+    # when / then
+    assert product_named("is the wf-1000xm5 in stock?") == trained["earbuds"]
+    assert product_named("wf-1000xm5 case price") == case
+
+
+def test_the_type_named_comes_first_even_out_of_stock(trained):
+    # given: the only Samsung earbuds are sold out; the words also find other products
+    from recos.search import SearchRequest, product_search
+
+    # when
+    found = product_search(
+        SearchRequest(query="samsung galaxy buds earbuds", category_slug="wireless-earbuds")
+    )
+
+    # then: earbuds first (in stock first among them), then the rest
+    types = [p.category.slug for p in found.products]
+    assert types.count("wireless-earbuds") == 2 and len(types) > 2  # the sold-out one too
+    assert types[: types.count("wireless-earbuds")] == ["wireless-earbuds"] * types.count(
+        "wireless-earbuds"
+    )
+    assert found.products[0].sku == "SON-WF1000XM5"

@@ -21,6 +21,7 @@ from .entry import settings_module_default
 from .log_context import bind_ids, unbind_ids
 
 if TYPE_CHECKING:
+    from celery import Task
     from celery.apps.worker import Worker
 
 settings_module_default()
@@ -71,6 +72,23 @@ def _unbind_task_id(task_id: str | None = None, **_: object) -> None:
     tokens = _task_log_tokens.pop(task_id or "", None)
     if tokens:
         unbind_ids(tokens)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_db_connections(sender: Task | None = None, **_: object) -> None:
+    """Around every task, what Django does around every request: close connections that
+    are past CONN_MAX_AGE or broke in the task, and have a kept one pinged before its
+    first query (CONN_HEALTH_CHECKS), so a connection the database dropped between tasks
+    (restart, wait_timeout, failover) is replaced instead of failing the next task. Tasks
+    run eagerly (tests, the embedded default) are left alone: they run inside their
+    caller's request or transaction. CELERY_DB_REUSE_MAX keeps Celery's Django fixup from
+    closing every connection around every task instead."""
+    if sender is None or getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @worker_process_init.connect

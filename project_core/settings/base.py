@@ -275,6 +275,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
+# Workers keep their database connections across tasks as web threads do across requests:
+# project_core.celery applies CONN_MAX_AGE and the health check around every task, so
+# Celery's Django fixup must not close them itself (a new MariaDB connection per task).
+CELERY_DB_REUSE_MAX = 2**31
 # The visibility timeout must exceed the longest task + its countdown, or Redis re-delivers
 # a task that is still running (acks_late).
 CELERY_BROKER_TRANSPORT_OPTIONS = {

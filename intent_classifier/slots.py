@@ -1365,11 +1365,17 @@ def category_hint(text: str) -> str | None:
 
 
 _COMPARE_WORDS = re.compile(
-    r"\b(?:compare|comparison|difference between|vs|versus)\b|قارن|مقارنه|الفرق بين|ولا احسن",
+    r"\b(?:compare|comparison|difference between|vs|versus)\b|ولا احسن"
+    r"|(?:قارن|مقارنه|(?:(?:وش|ايش|شو|ما)\s+)?الفرق)(?:\s+بين)?"
+    # asked after the products: "m2 or m3, what's the difference", "ولا M3 وش الفرق"
+    r"|\b(?:what'?s|what is|whats)\s+the\s+difference\b|\bwhich\s+(?:one\s+)?is\s+better\b"
+    r"|ايهما افضل|مين احسن|ايش احسن|وش احسن",
     re.IGNORECASE,
 )
 _COMPARE_SPLIT = re.compile(
-    r"\s+(?:and|vs\.?|versus|or|with|against|و|مع|او|ولا)\s+|,|،|\s+vs\.?\s+", re.IGNORECASE
+    r"\s+(?:and|vs\.?|versus|or|with|against|و|مع|او|ولا)\s+|,|،|\s+vs\.?\s+"
+    r"|\s+و(?=ال)",  # "بلايستيشن ٥ والاكس بوكس": the "and" joined to the next word
+    re.IGNORECASE,
 )
 
 
@@ -1381,7 +1387,16 @@ def compared(text: str) -> list[str]:
     pieces = _COMPARE_SPLIT.split(f" {plain} ")
     parts = [" ".join(_COMPARE_WORDS.sub(" ", p).split()).strip(" ?؟.") for p in pieces]
     parts = [p for p in parts if p]
-    return parts[:3] if len(parts) >= 2 else []
+    if len(parts) < 2:
+        return []
+    # "macbook air m2 or m3": a bare model number takes the first product's line.
+    line = parts[0].split()[:-1]
+    return [
+        " ".join([*line, part])
+        if line and " " not in part and any(c.isdigit() for c in part)
+        else part
+        for part in parts[:3]
+    ]
 
 
 def language_named(text: str) -> str | None:

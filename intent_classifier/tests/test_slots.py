@@ -423,3 +423,22 @@ def test_a_misspelt_product_type_is_recognised(catalogue) -> None:
     slots = extract("lapotp")
     # then
     assert slots.get("category") == "laptops"
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("compare iphone 15 and galaxy s24", ["iphone 15", "galaxy s24"]),
+        ("macbook air m2 or m3 whats the difference", ["macbook air m2", "macbook air m3"]),
+        ("iphone 15 vs galaxy s24 which one is better", ["iphone 15", "galaxy s24"]),
+        ("وش الفرق بين بلايستيشن ٥ والاكس بوكس", ["بلايستيشن 5", "الاكس بوكس"]),
+        ("ماك بوك اير M2 ولا M3 وش الفرق", ["ماك بوك اير m2", "ماك بوك اير m3"]),
+        ("what's the difference", []),
+        ("iphone 15 and a case", []),
+    ],
+)
+def test_the_products_a_comparison_names(text: str, parts: list[str]) -> None:
+    # when / then
+    from intent_classifier.slots import compared
+
+    assert compared(text) == parts

@@ -23,6 +23,15 @@ def chat_get(*, chat_id: int) -> Chat | None:
     return Chat.objects.select_related("customer").filter(pk=chat_id).first()
 
 
+def chat_get_with_customer(*, customer_id: int) -> Chat:
+    """The customer's Chat and the customer, in one read that takes no lock: for a caller
+    holding the chat's row lock in its transaction (`services.chat_get_locked`, as the
+    inbox drain does around each turn), so the row cannot change under it. FOR UPDATE
+    with the join would lock the customer row as well, and the webhook needs that row to
+    store the customer's next message."""
+    return Chat.objects.select_related("customer").get(customer_id=customer_id)
+
+
 def chat_list(*, handoff: bool | None = None, closed: bool | None = None) -> QuerySet[Chat]:
     """Chats, most recently active first, optionally only those in (or out of) handoff."""
     qs = Chat.objects.select_related("customer")

@@ -130,10 +130,11 @@ def chat_close_inactive(*, chat_id: int, inactive_before: datetime) -> bool:
 def early_statuses_apply(*, wamid: str) -> int:
     """Apply the status callbacks that arrived before `wamid` was recorded, in the order
     Meta sent them, and drop them. Returns how many changed the message. A no-op while no
-    outbound message holds `wamid`."""
-    if not Message.objects.filter(wamid=wamid, direction=Direction.OUTBOUND).exists():
-        return 0
+    outbound message holds `wamid`. (Parked statuses are rare: they are read first, so
+    the usual call, right after a send, is one indexed read.)"""
     early = list(EarlyStatus.objects.filter(wamid=wamid).order_by("at", "id"))
+    if not early or not Message.objects.filter(wamid=wamid, direction=Direction.OUTBOUND).exists():
+        return 0
     applied = sum(
         message_status_update(
             wamid=row.wamid,
@@ -340,19 +341,21 @@ def chat_save_turn(*, chat: Chat, state: str, context: dict[str, Any], language:
 def message_record_inbound(
     *, chat: Chat, wamid: str, msg_type: str, body: dict[str, Any], text: str
 ) -> Message:
-    """Log the customer's message on the chat (idempotent on wamid)."""
-    message, _ = Message.objects.get_or_create(
-        wamid=wamid,
-        defaults={
-            "chat": chat,
-            "direction": Direction.INBOUND,
-            "msg_type": msg_type,
-            "body": body,
-            "text": text[:4096],
-            "status": DeliveryStatus.RECEIVED,
-        },
-    )
-    return message
+    """Log the customer's message on the chat (idempotent on wamid). Inserted first: a
+    wamid is new but for a redelivery, so the usual turn does not read before writing."""
+    try:
+        with transaction.atomic():
+            return Message.objects.create(
+                wamid=wamid,
+                chat=chat,
+                direction=Direction.INBOUND,
+                msg_type=msg_type,
+                body=body,
+                text=text[:4096],
+                status=DeliveryStatus.RECEIVED,
+            )
+    except IntegrityError:
+        return Message.objects.get(wamid=wamid)
 
 
 CALLBACK_PREFIX = "out:"

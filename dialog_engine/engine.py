@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from conversation_log.models import Chat
-from conversation_log.selectors import message_inbound_times
-from conversation_log.services import chat_get_locked, chat_save_turn, message_record_inbound
+from conversation_log.selectors import chat_get_with_customer, message_inbound_times
+from conversation_log.services import chat_save_turn, message_record_inbound
 from intent_classifier import understand
 from intent_classifier.commands import command_match
 from intent_classifier.types import IntentName
@@ -80,8 +80,9 @@ class _Reply:
 class ChatEngine:
     def handle_message(self, event: IncomingMessage) -> list[OutboundMessage]:
         """Handle one inbound message; returns the messages queued for sending."""
-        customer = Customer.objects.get(pk=event.customer_id)
-        chat = chat_get_locked(customer_id=customer.pk)
+        # The inbox drain holds the chat's row lock: one read of chat and customer.
+        chat = chat_get_with_customer(customer_id=event.customer_id)
+        customer = chat.customer
         event = _transcribed(event, customer)
         message_record_inbound(
             chat=chat,

@@ -9,7 +9,9 @@ re-triggers the drains of chats whose messages wait.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from users.models import Customer
 
 logger = logging.getLogger(__name__)
+
+# Set by `outbox_dispatch_deferred`: the chats whose outbox the caller sends itself.
+_deferred_chats: ContextVar[set[int] | None] = ContextVar("outbox_deferred", default=None)
 
 
 class OutsideServiceWindow(Exception):
@@ -105,7 +110,11 @@ def _queue(
         return []
     for row in rows:  # save() (not bulk_create) so ids exist on every database
         row.save()
-    transaction.on_commit(lambda: outbox_dispatch(chat_id=chat.pk))
+    deferred = _deferred_chats.get()
+    if deferred is not None:
+        deferred.add(chat.pk)
+    else:
+        transaction.on_commit(lambda: outbox_dispatch(chat_id=chat.pk))
     return rows
 
 
@@ -113,6 +122,22 @@ def text_send(*, customer: Customer, text: str, sent_by_staff: str = "") -> Mess
     """One free-form text (staff replies, reminders): the port `OUTBOUND_TEXT_SENDER`."""
     rows = outbound_send(customer=customer, messages=[Text(body=text)], sent_by_staff=sent_by_staff)
     return rows[0]
+
+
+@contextmanager
+def outbox_dispatch_deferred() -> Iterator[set[int]]:
+    """Within it, messages queued in this thread are not dispatched on commit: the ids of
+    their chats are collected in the set it yields, and the caller sends them once its
+    transaction has committed (`message_bus.tasks.outbox_drain`, or `outbox_dispatch` as
+    a fallback). The inbox drain sends a turn's replies this way, in the task that answered
+    it instead of a task of their own. Rows of a rolled-back transaction are gone: a drain
+    of their chat finds nothing to send."""
+    chats: set[int] = set()
+    token = _deferred_chats.set(chats)
+    try:
+        yield chats
+    finally:
+        _deferred_chats.reset(token)
 
 
 def outbox_dispatch(*, chat_id: int) -> None:

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import logging
 import random
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from conversation_log.models import DeliveryStatus, Direction, Message
@@ -16,6 +17,7 @@ from project_core.metrics import OUTBOUND_SEND_SECONDS, OUTBOUND_SENDS, SWEEPER_
 from project_core.task_policy import shop_task
 from wa_client.errors import GraphAPIError
 
+from .read_receipts import read_receipt_send
 from .templates import TemplateSyncUnavailable, template_still_approved, templates_sync
 from .transports import transport_get
 
@@ -52,16 +54,17 @@ _BUSY = object()  # another drain holds the chat's oldest message (its lease run
 
 def _claim_next(chat_id: int, *, eager: bool) -> Message | _Wait | object | None:
     """Claim the chat's oldest unsent outbound message: `queued` (and due), or `sending`
-    whose lease ran out (its drain died mid-send). Under the row lock it moves to
-    `sending` with a lease and its attempt counted. None when nothing is left, `_BUSY`
-    when another drain holds it, `_Wait` when it waits in backoff (not when tasks run
-    eagerly, in-process: there is no broker to wait with, so it is retried at once, as an
-    eager Celery retry would)."""
-    now = timezone.now()
-    with transaction.atomic():
+    whose lease ran out (its drain died mid-send). It moves to `sending` with a lease and
+    its attempt counted by one conditional UPDATE on the state it was read in (the attempt
+    count changes with every claim), so of two drains reading the same head only one
+    claims it; the other reads the head again. None when nothing is left, `_BUSY` when
+    another drain holds it, `_Wait` when it waits in backoff (not when tasks run eagerly,
+    in-process: there is no broker to wait with, so it is retried at once, as an eager
+    Celery retry would)."""
+    while True:
+        now = timezone.now()
         head = (
-            Message.objects.select_for_update()
-            .select_related("chat__customer")
+            Message.objects.select_related("chat__customer")
             .filter(chat_id=chat_id, direction=Direction.OUTBOUND, status__in=_UNSENT)
             .order_by("created_at", "id")
             .first()
@@ -73,11 +76,22 @@ def _claim_next(chat_id: int, *, eager: bool) -> Message | _Wait | object | None
         backing_off = head.status == DeliveryStatus.QUEUED and head.next_attempt_at
         if backing_off and head.next_attempt_at > now and not eager:
             return _Wait((head.next_attempt_at - now).total_seconds())
-        head.status = DeliveryStatus.SENDING
-        head.lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-        head.attempts += 1
-        head.save(update_fields=["status", "lease_until", "attempts"])
-        return head
+        lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        claimed = Message.objects.filter(
+            pk=head.pk, status=head.status, attempts=head.attempts
+        ).update(status=DeliveryStatus.SENDING, lease_until=lease_until, attempts=F("attempts") + 1)
+        if claimed:
+            head.status, head.lease_until = DeliveryStatus.SENDING, lease_until
+            head.attempts += 1
+            return head
+
+
+def _unsent_left(chat_id: int) -> bool:
+    """Whether the chat still has a message to send (one read, no lock): a reply queued
+    while this drain was sending, whose own drain found the chat busy and left it to us."""
+    return Message.objects.filter(
+        chat_id=chat_id, direction=Direction.OUTBOUND, status__in=_UNSENT
+    ).exists()
 
 
 def _mine(message: Message):
@@ -124,7 +138,7 @@ def _mark_sent(message: Message, wamid: str) -> None:
         "next_attempt_at": None,
     }
     try:
-        with transaction.atomic():
+        with _savepoint_if_in_transaction():
             _mine(message).update(wamid=wamid, **sent)
     except IntegrityError:
         logger.error("Graph returned wamid %s twice; message %s kept without it", wamid, message.pk)
@@ -132,6 +146,12 @@ def _mark_sent(message: Message, wamid: str) -> None:
         return
     # Meta may have reported on it before we got here (a fast "delivered" or "failed").
     early_statuses_apply(wamid=wamid)
+
+
+def _savepoint_if_in_transaction():
+    """Outside a transaction (a worker's drain) a failed UPDATE changes nothing by itself;
+    inside one (eager tests, the console) a savepoint keeps it from breaking the caller's."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
 
 
 def callback_data_for(message: Message) -> str:
@@ -150,14 +170,21 @@ def outbox_drain_later(chat_id: int, *, seconds: float) -> None:
 
 @shop_task(name="message_bus.drain_outbox")
 def drain_outbox_task(chat_id: int) -> int:
-    """Send one chat's outbox in (created, id) order; returns how many were sent.
+    """Send one chat's outbox (`outbox_drain`); returns how many were sent."""
+    return outbox_drain(chat_id=chat_id)
 
-    Each message is claimed (`queued` → `sending` with a lease) under its row lock, sent,
-    then marked `sent` or `failed` by a conditional update, so neither a duplicate task nor
-    the sweep sends a row twice. A retryable error (429, 5xx, network) puts the message
-    back in `queued` with its backoff and schedules the drain for then: nothing newer of
-    the chat is sent before it, so the customer reads the replies in order. Other errors
-    fail the message and the drain goes on with the next."""
+
+def outbox_drain(*, chat_id: int) -> int:
+    """Send one chat's outbox in (created, id) order; returns how many were sent. The
+    inbox drain calls it once its turn has committed; `drain_outbox_task` for everything
+    else (staff replies, proactive messages, retries, the sweep).
+
+    Each message is claimed (`queued` → `sending` with a lease) by a conditional update,
+    sent, then marked `sent` or `failed` by a conditional update, so neither a duplicate
+    task nor the sweep sends a row twice. A retryable error (429, 5xx, network) puts the
+    message back in `queued` with its backoff and schedules the drain for then: nothing
+    newer of the chat is sent before it, so the customer reads the replies in order. Other
+    errors fail the message and the drain goes on with the next."""
     transport = transport_get()
     eager = bool(drain_outbox_task.app.conf.task_always_eager)
     sent = 0
@@ -206,6 +233,8 @@ def drain_outbox_task(chat_id: int) -> int:
         _mark_sent(message, wamid)
         OUTBOUND_SENDS.labels(status="sent", error_code="").inc()
         sent += 1
+        if not _unsent_left(chat_id):
+            return sent
 
 
 @shop_task(name="message_bus.send_messages")
@@ -218,11 +247,9 @@ def send_messages_task(message_ids: list[int]) -> None:
 
 @shop_task(name="message_bus.mark_read")
 def mark_read_task(wamid: str) -> None:
-    """Blue ticks and the typing indicator for the customer's latest message."""
-    try:
-        transport_get().mark_read(wamid=wamid, typing=True)
-    except GraphAPIError as error:  # cosmetic: never worth a retry
-        logger.info("mark-read of %s failed: %s", wamid, error)
+    """Blue ticks and the typing indicator for the customer's latest message (tasks
+    published before the inbox drain sent them itself)."""
+    read_receipt_send(wamid=wamid)
 
 
 @shop_task(name="message_bus.retry_failed")

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from conversation_log.services import chat_ensure, chat_get_locked
 from dialog_engine.signals import message_received
-from message_bus.tasks import mark_read_task
+from message_bus.read_receipts import read_receipt_start, read_receipt_wait
+from message_bus.services import outbox_dispatch, outbox_dispatch_deferred
+from message_bus.tasks import outbox_drain
 from project_core.log_context import log_ids
 from project_core.metrics import (
     INBOX_DRAINS,
@@ -48,8 +50,11 @@ def enqueue_inbox(customer_id: int) -> None:
 @shop_task(name="wa_gateway.process_inbound", soft_time_limit=60, time_limit=90)
 def process_inbound_task(customer_id: int) -> int:
     """Drain one customer's inbox: under the Chat row lock, hand each unprocessed event to
-    the engine in (timestamp, id) order and mark it processed. Two workers never interleave
-    a conversation and a duplicate task finds nothing to do. Returns events handled."""
+    the engine in (timestamp, id) order and mark it processed; once that has committed,
+    send the replies. Two workers never interleave a conversation and a duplicate task
+    finds nothing to do. One task answers a turn: the read receipt goes out from a thread
+    while the engine works, the replies from this task (`outbox_drain`), so a turn costs
+    one broker round trip, not three. Returns events handled."""
     INBOX_DRAINS.inc()
     if not message_received.has_listeners(InboundEvent):
         # Marking events processed with nobody to handle them would lose them silently.
@@ -66,42 +71,53 @@ def process_inbound_task(customer_id: int) -> int:
     if latest is None:
         return 0
     latest_wamid, latest_sent_at = latest
-    try:
-        mark_read_task.delay(latest_wamid)
-    except Exception:  # noqa: BLE001 - cosmetic (blue ticks): a broker outage must not stop the turn
-        logger.warning("could not enqueue the mark-read of %s", latest_wamid)
+    receipt = read_receipt_start(wamid=latest_wamid)
     # Before the replies: the service window they are sent in runs from this message.
     customer_record_inbound(customer_id=customer_id, at=latest_sent_at)
     chat_ensure(customer_id=customer_id)
     handled = failed = 0
-    with transaction.atomic():
-        chat_get_locked(customer_id=customer_id)
-        events = list(
-            InboundEvent.objects.filter(
-                customer_id=customer_id, processed_at__isnull=True
-            ).order_by("timestamp", "id")
-        )
-        for event in events:
-            with log_ids(event_id=event.wamid):
-                error = ""
-                try:
-                    with transaction.atomic():
-                        message_received.send(
-                            sender=InboundEvent, event=inbound_event_incoming(event=event)
-                        )
-                except Exception as exc:
-                    logger.exception("engine failed on event %s", event.wamid)
-                    error = f"{exc.__class__.__name__}: {exc}"
-                inbound_event_mark_processed(event=event, error=error)
-                handled += 1
-                failed += bool(error)
-    # Committed: the turns' replies are stored and their sends enqueued (on commit) by now.
+    with outbox_dispatch_deferred() as chats_with_replies:
+        with transaction.atomic():
+            chat_get_locked(customer_id=customer_id)
+            events = list(
+                InboundEvent.objects.filter(
+                    customer_id=customer_id, processed_at__isnull=True
+                ).order_by("timestamp", "id")
+            )
+            for event in events:
+                with log_ids(event_id=event.wamid):
+                    error = ""
+                    try:
+                        with transaction.atomic():
+                            message_received.send(
+                                sender=InboundEvent, event=inbound_event_incoming(event=event)
+                            )
+                    except Exception as exc:
+                        logger.exception("engine failed on event %s", event.wamid)
+                        error = f"{exc.__class__.__name__}: {exc}"
+                    inbound_event_mark_processed(event=event, error=error)
+                    handled += 1
+                    failed += bool(error)
+        # Committed: the turns' replies are stored; the receipt goes before them.
+        read_receipt_wait(receipt)
+        for chat_id in sorted(chats_with_replies):
+            _replies_send(chat_id)
     done = timezone.now()
     for event in events:
         TURN_SECONDS.observe(max(0.0, (done - event.received_at).total_seconds()))
     INBOX_EVENTS_HANDLED.labels(result="ok").inc(handled - failed)
     INBOX_EVENTS_HANDLED.labels(result="error").inc(failed)
     return handled
+
+
+def _replies_send(chat_id: int) -> None:
+    """Send a chat's committed replies now; if that fails, a drain task of its own tries
+    again (the rows are stored: at worst the outbox sweep sends them)."""
+    try:
+        outbox_drain(chat_id=chat_id)
+    except Exception:
+        logger.exception("sending the replies of chat %s failed; a drain task will", chat_id)
+        outbox_dispatch(chat_id=chat_id)
 
 
 @shop_task(name="wa_gateway.sweep_unprocessed")

@@ -281,6 +281,29 @@ def test_the_drain_marks_the_latest_message_read_with_the_typing_indicator(post_
     ]
 
 
+def test_a_turn_is_answered_by_its_inbox_task_alone(post_webhook, graph, monkeypatch):
+    # given: a stored "hi" whose drain has not run; every task published is recorded
+    from celery.app.task import Task
+
+    monkeypatch.setattr(tasks, "publish", lambda *args: None)
+    post_webhook(payloads.text_message("966514000004", "hi", wamid="wamid.ONE"))
+    customer = Customer.objects.get(wa_id="966514000004")
+    published: list[str] = []
+    monkeypatch.setattr(
+        Task, "apply_async", lambda self, *args, **kwargs: published.append(self.name)
+    )
+    # when
+    handled = process_inbound_task(customer.pk)
+    # then: the read receipt, then the reply, sent by the drain itself; no task published
+    assert handled == 1
+    assert [body.get("status", body.get("type")) for body in graph.requests] == [
+        "read",
+        "interactive",
+    ]
+    assert _outbound("966514000004")[0].status == DeliveryStatus.SENT
+    assert published == []
+
+
 # --- statuses -------------------------------------------------------------------------------
 def _sent_message(wa_id: str, wamid: str) -> Message:
     from tests.factories import ChatFactory, CustomerFactory

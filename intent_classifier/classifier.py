@@ -52,6 +52,7 @@ class _Model:
 
     encoder: str
     ridge: KernelRidge
+    vectors: np.ndarray  # the examples' embeddings, for the nearest-example similarity
 
     @property
     def intents(self) -> list[IntentName]:
@@ -60,7 +61,7 @@ class _Model:
     def scores(self, text: str) -> tuple[np.ndarray, float]:
         """(a score per intent, the cosine of the nearest example)."""
         vector = get_encoder().encode([encoder_text(text)])[0]
-        return self.ridge.scores(vector, text), float(np.max(self.ridge.vectors @ vector))
+        return self.ridge.scores(vector, text), float(np.max(self.vectors @ vector))
 
 
 class _ExampleIndex:
@@ -81,7 +82,9 @@ class _ExampleIndex:
                             labels += [IntentName(intent)] * len(utterances)
                     encoder = get_encoder()
                     vectors = encoder.encode([encoder_text(t) for t in texts])
-                    self.model = _Model(encoder.name, kernel_ridge_fit(vectors, texts, labels))
+                    self.model = _Model(
+                        encoder.name, kernel_ridge_fit(vectors, texts, labels), vectors
+                    )
         return self.model
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db import DatabaseError
 
-from recos.language import DIGITS, normalise
+from recos.language import DIGITS, FOR_MARKER, normalise
 
 # --- numbers and money ---------------------------------------------------------------------
 _EN_UNITS = {
@@ -215,11 +215,6 @@ _LANG_AR = re.compile(r"(?<!\w)(arabic|عربي|العربي|العربيه|با
 _LANG_EN = re.compile(
     r"(?<!\w)(english|انجليزي|الانجليزي|الانجليزيه|بالانجليزي|انقليزي|بالانقليزي)(?!\w)",
     re.IGNORECASE,
-)
-# "charger for iphone", "cover لايفون", "يد تحكم للبلايستيشن": the tail names what the
-# product is for, not what it is.
-_FOR = re.compile(
-    r"\s(?:for|compatible with|fits|works with|ل|لل|لـ|حق|مع|يناسب|يركب على|يشتغل مع)\s", re.I
 )
 # "phone with a good camera", "something to keep my phone alive": what follows describes
 # the product, it is not the product.
@@ -1259,7 +1254,7 @@ class _Found:
 def _roles(plain: str) -> list[tuple[int, str]]:
     """(position, role) of every clause marker, in text order."""
     padded = f" {plain} "
-    marks = [(m.start(), "for") for m in _FOR.finditer(padded)]
+    marks = [(m.start(), "for") for m in FOR_MARKER.finditer(padded)]
     # A feature marker opening the text asks which product ("which phone has …").
     marks += [(m.start(), "with") for m in _WITH.finditer(padded) if m.start() > 0]
     return sorted(marks)
@@ -1343,11 +1338,15 @@ def brands_named(text: str) -> tuple[list[str], list[str]]:
     return limits, targets
 
 
-def _type_only_after_for(text: str) -> bool:
+def _types_found(text: str) -> list[_Found]:
+    """The product types the text names, with their roles in the phrase."""
+    return _find_all(_catalog_names()[1], normalise(text))
+
+
+def _type_only_after_for(types: list[_Found]) -> bool:
     """The text names a product type, and only after a "for" ("budget 900 for a gaming
     laptop")."""
-    found = _find_all(_catalog_names()[1], normalise(text))
-    return bool(found) and all(f.role == "for" for f in found)
+    return bool(types) and all(f.role == "for" for f in types)
 
 
 def category_hint(text: str) -> str | None:
@@ -1356,7 +1355,10 @@ def category_hint(text: str) -> str | None:
     puts the head last ("iphone charger"), Arabic first ("شاحن ايفون"). None when the
     words name no product type (a type named only as a feature, "something to keep my
     phone alive", is not what is asked for)."""
-    found = _find_all(_catalog_names()[1], normalise(text))
+    return _category_of(_types_found(text))
+
+
+def _category_of(found: list[_Found]) -> str | None:
     # "600 max for a tablet": with nothing before it, what follows "for" is the product.
     own = [f for f in found if f.role == "own"] or [f for f in found if f.role == "for"]
     if not own:
@@ -1443,7 +1445,8 @@ def extract(text: str) -> dict[str, Any]:
     if wanted:
         slots["specs"] = wanted
     limits, targets = brands_named(text)
-    if targets and not limits and _type_only_after_for(text):
+    types = _types_found(text)
+    if targets and not limits and _type_only_after_for(types):
         # "800 to 1000 for an asus gaming laptop": with no product type before "for", what
         # follows it is the product, brand included (as `category_hint` reads the type).
         limits, targets = targets, []
@@ -1453,7 +1456,7 @@ def extract(text: str) -> dict[str, Any]:
             slots["brands"] = limits
     if targets:
         slots["brand_for"] = targets[0]
-    category = category_hint(text)
+    category = _category_of(types)
     if category:
         slots["category"] = category
     return slots

@@ -56,7 +56,6 @@ class KernelRidge:
     character gram, one column per class (`classes`)."""
 
     classes: list[Hashable]
-    vectors: np.ndarray  # the examples' embeddings, for the nearest-example similarity
     embedding_weights: np.ndarray
     gram_rows: dict[str, int]
     gram_idf: np.ndarray
@@ -113,7 +112,6 @@ def kernel_ridge_fit(
         gram_weights[row] = np.asarray(values) @ dual[members]
     return KernelRidge(
         classes=classes,
-        vectors=vectors.astype(np.float32),
         embedding_weights=(vectors.T @ dual).astype(np.float32),
         gram_rows=gram_rows,
         gram_idf=idf,

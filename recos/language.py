@@ -23,6 +23,12 @@ _DIACRITICS = re.compile(r"[\u064B-\u0652\u0640\u0670]")
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")  # letters only: "1000" stays
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"\w\w+")
+# "charger for iphone", "cover لايفون", "يد تحكم للبلايستيشن": what follows names what the
+# product is for, not what it is (the slot parser reads messages with it, product search
+# reads product names: "DualSense Wireless Controller for PS5" is not a PS5).
+FOR_MARKER = re.compile(
+    r"\s(?:for|compatible with|fits|works with|ل|لل|لـ|حق|مع|يناسب|يركب على|يشتغل مع)\s", re.I
+)
 
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")

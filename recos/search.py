@@ -23,7 +23,7 @@ from project_core.metrics import SEARCH_SECONDS
 
 from . import index
 from .encoders import get_encoder
-from .language import encoder_text, normalise
+from .language import FOR_MARKER, encoder_text, normalise
 from .lexical import lexical_tokens
 
 RRF_K = 60
@@ -440,15 +440,12 @@ def product_named(query: str, language: str = "en") -> Product | None:
     return best[1] if best else None
 
 
-_FOR_TAIL = re.compile(r"\s(?:for|compatible with|fits|works with|ل|لل|لـ|حق|يناسب)\s")
-
-
 def _names_it_as_for(product: Product, models: list[str]) -> int:
     """1 when every model the text names is in the product's name only after a "for"
     (an accessory for it: "DualSense Wireless Controller for PS5"), else 0."""
     for name in (product.name_en, product.name_ar):
         plain = f" {normalise(name or '')} "
-        cut = _FOR_TAIL.search(plain)
+        cut = FOR_MARKER.search(plain)
         if cut is None:
             continue
         head, tail = (_SQUASH.sub("", part) for part in (plain[: cut.start()], plain[cut.end() :]))

@@ -20,8 +20,9 @@ from .models import (
     UnmappedProductType,
     WebhookEvent,
 )
+from .order_cancel_push import order_cancel_retry
 from .order_push import order_push_retry
-from .tasks import enqueue_order_push
+from .tasks import enqueue_order_cancel_push, enqueue_order_push
 
 
 @admin.register(SyncRun)
@@ -112,8 +113,8 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
 @admin.register(OrderPush)
 class OrderPushAdmin(admin.ModelAdmin):
-    """Orders created in Shopify: failed pushes are listed with Shopify's reason and can be
-    tried again."""
+    """Orders created in Shopify and cancellations made here sent after them: failed ones
+    are listed with Shopify's reason and can be tried again."""
 
     list_display = (
         "order",
@@ -122,12 +123,14 @@ class OrderPushAdmin(admin.ModelAdmin):
         "shopify_order_id",
         "attempts",
         "pushed_at",
+        "cancel_status",
+        "cancel_pushed_at",
         "last_error",
     )
-    list_filter = ("status",)
+    list_filter = ("status", "cancel_status")
     search_fields = ("order__order_number", "shopify_order_name", "last_error")
     readonly_fields = [f.name for f in OrderPush._meta.fields]
-    actions = ["retry_push"]
+    actions = ["retry_push", "retry_cancel"]
 
     @admin.action(description="Push to Shopify again", permissions=["change"])
     def retry_push(self, request: HttpRequest, queryset: QuerySet[OrderPush]) -> None:
@@ -135,6 +138,13 @@ class OrderPushAdmin(admin.ModelAdmin):
         for order_id in order_ids:
             transaction.on_commit(lambda oid=order_id: enqueue_order_push(oid))
         self.message_user(request, f"{len(order_ids)} failed push(es) queued again.")
+
+    @admin.action(description="Cancel in Shopify again", permissions=["change"])
+    def retry_cancel(self, request: HttpRequest, queryset: QuerySet[OrderPush]) -> None:
+        order_ids = order_cancel_retry(push_ids=list(queryset.values_list("pk", flat=True)))
+        for order_id in order_ids:
+            transaction.on_commit(lambda oid=order_id: enqueue_order_cancel_push(oid))
+        self.message_user(request, f"{len(order_ids)} failed cancellation(s) queued again.")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -17,6 +17,7 @@ from orders.services import order_cancel, order_deliver
 from orders.updates import order_ship_with_tracking
 
 from .models import OrderPush
+from .order_cancel_push import order_cancel_confirmed_by_shopify, order_cancel_from_shopify
 
 logger = logging.getLogger(__name__)
 
@@ -97,15 +98,19 @@ def fulfilment_webhook_apply(*, topic: str, payload: dict[str, Any]) -> str:
 
 def order_cancelled_webhook_apply(*, payload: dict[str, Any]) -> str:
     """`orders/cancelled`: cancel the local order (stock and payment as the orders service
-    does), unless it already moved past cancelling (shipped)."""
+    does), unless it already moved past cancelling (shipped). The cancellation is marked
+    as Shopify's in the same transaction, so it is never sent back to Shopify; one made
+    here whose confirmation was lost is settled by this webhook."""
     order = _local_order(payload.get("id"))
     if order is None:
         return "not an order pushed from here"
     if order.status == OrderStatus.CANCELLED:
+        order_cancel_confirmed_by_shopify(order_id=order.pk)
         return f"{order.order_number}: already cancelled"
     if not order.can_move_to(OrderStatus.CANCELLED):
         logger.warning("Shopify cancelled %s but it is %s here", order.order_number, order.status)
         return f"refused: {order.order_number} is {order.status}"
     reason = str(payload.get("cancel_reason") or "")
+    order_cancel_from_shopify(order_id=order.pk)
     order_cancel(order=order, actor=ACTOR, note=f"cancelled in Shopify {reason}".strip())
     return f"{order.order_number}: cancelled"

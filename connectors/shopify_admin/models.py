@@ -107,11 +107,27 @@ class PushStatus(models.TextChoices):
     RETRYING = "retrying", "Retrying (last attempt failed)"
     PUSHED = "pushed", "Pushed"
     FAILED = "failed", "Failed (needs staff)"
+    # cancelled here before it reached Shopify: it is never created there
+    SKIPPED = "skipped", "Not pushed (cancelled first)"
+
+
+class CancelPushStatus(models.TextChoices):
+    """Where a local cancellation of a pushed order stands in Shopify."""
+
+    NONE = "", "—"
+    PENDING = "pending", "Cancel pending"
+    PUSHING = "pushing", "Cancelling"
+    RETRYING = "retrying", "Retrying (last attempt failed)"
+    DONE = "done", "Cancelled in Shopify"
+    FAILED = "failed", "Failed (needs staff)"
+    # Shopify's `orders/cancelled` cancelled it here: nothing to send back
+    FROM_SHOPIFY = "shopify", "Cancelled from Shopify"
 
 
 class OrderPush(models.Model):
     """The Shopify copy of one local order: its push state and, once created, Shopify's
-    order id (unique: one Shopify order per local order, and back again for fulfilments)."""
+    order id (unique: one Shopify order per local order, and back again for fulfilments),
+    then whether a cancellation made here reached Shopify."""
 
     order = models.OneToOneField(
         "orders.Order", related_name="shopify_push", on_delete=models.CASCADE
@@ -127,10 +143,21 @@ class OrderPush(models.Model):
     pushed_at = models.DateTimeField(null=True, blank=True)
     # When Shopify learnt the order is paid (created as paid, or marked paid later).
     paid_pushed_at = models.DateTimeField(null=True, blank=True)
+    # A local cancellation sent to Shopify (`orderCancel`), once. `lease_until` is the
+    # cancel's lease while it runs: it only runs on a pushed order, whose create lease is over.
+    cancel_status = models.CharField(
+        max_length=10, choices=CancelPushStatus.choices, blank=True, default=CancelPushStatus.NONE
+    )
+    cancel_attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    cancel_pushed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "lease_until"])]
+        indexes = [
+            models.Index(fields=["status", "lease_until"]),
+            models.Index(fields=["cancel_status", "lease_until"]),
+        ]
 
     def __str__(self) -> str:
         return f"order {self.order_id} → Shopify ({self.status})"

@@ -6,6 +6,10 @@ retrying, or pushing with an expired lease → pushing, attempts + 1), so two ta
 push at once. Every order carries our order number as a tag: an attempt after the first
 (the previous one may have created the order and died before recording it) first looks
 the tag up and links the order it finds instead of creating a second one.
+
+An order cancelled here before its push ran is never created in Shopify: the push ends
+as skipped, unless an earlier attempt may have created it (then the tag lookup links
+it, and its cancellation follows, see order_cancel_push).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.utils import timezone
 from orders.models import Order, OrderStatus
 
 from .client import ShopifyAuthError, ShopifyClient, ShopifyError
-from .models import OrderPush, PushStatus
+from .models import CancelPushStatus, OrderPush, PushStatus
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +76,7 @@ def order_push_request(*, order_id: int) -> bool:
     if not settings.SHOPIFY_PUSH_ORDERS:
         return False
     push, _ = OrderPush.objects.get_or_create(order_id=order_id)
-    return push.status != PushStatus.PUSHED
+    return push.status not in (PushStatus.PUSHED, PushStatus.SKIPPED)
 
 
 def _money(amount: Decimal, currency: str) -> dict[str, Any]:
@@ -166,6 +170,24 @@ def _pushed(push: OrderPush, node: dict[str, Any], *, paid: bool) -> None:
     )
 
 
+def _skipped(push: OrderPush) -> None:
+    OrderPush.objects.filter(pk=push.pk, status=PushStatus.PUSHING).update(
+        status=PushStatus.SKIPPED,
+        lease_until=None,
+        last_error="",
+        cancel_status=CancelPushStatus.NONE,  # nothing in Shopify to cancel
+    )
+
+
+def _linked_after_cancel(push: OrderPush, node: dict[str, Any]) -> None:
+    """An earlier attempt created the order, cancelled here since: link it and make sure
+    its cancellation is due (the push task enqueues it)."""
+    _pushed(push, node, paid=False)
+    OrderPush.objects.filter(pk=push.pk, cancel_status=CancelPushStatus.NONE).update(
+        cancel_status=CancelPushStatus.PENDING, cancel_requested_at=timezone.now()
+    )
+
+
 def _failed(push: OrderPush, error: str, *, retrying: bool) -> None:
     OrderPush.objects.filter(pk=push.pk, status=PushStatus.PUSHING).update(
         status=PushStatus.RETRYING if retrying else PushStatus.FAILED,
@@ -187,9 +209,19 @@ def order_push(*, order_id: int, client: ShopifyClient | None = None, last: bool
         # No client-side retry of a mutation: a lost response would create a second order.
         # The task retries instead, and looks the tag up first.
         client = client or ShopifyClient(max_retries=0)
+        cancelled = order.status == OrderStatus.CANCELLED
+        if cancelled and push.attempts == 1:
+            _skipped(push)
+            return f"{order.order_number}: cancelled before it was pushed, not created"
         if push.attempts > 1:
             found = client.graphql(ORDER_BY_TAG, {"query": f"tag:'{tag}'"})
             nodes = ((found.get("orders") or {}).get("nodes")) or []
+            if nodes and cancelled:
+                _linked_after_cancel(push, nodes[0])
+                return f"{order.order_number}: found in Shopify, its cancellation follows"
+            if cancelled:
+                _skipped(push)
+                return f"{order.order_number}: cancelled before it was pushed, not created"
             if nodes:
                 # created by an earlier attempt, perhaps as pending: the payment push
                 # that follows every push (tasks) settles it

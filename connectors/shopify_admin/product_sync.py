@@ -474,7 +474,7 @@ def _update_rows(model: type[models.Model], rows: list[Any], fields: set[str]) -
     model._default_manager.bulk_update(rows, sorted(fields), batch_size=BATCH)
 
 
-def _retrain_embeddings(product_ids: list[int] | None = None) -> None:
+def embedding_training_queue(product_ids: list[int] | None = None) -> None:
     """Changed products are re-encoded by the incremental training (it compares text
     hashes); queue it now rather than waiting for the next scheduled run. A webhook names
     its products, so a price change costs a hash comparison of a few rows."""
@@ -572,7 +572,7 @@ def sync_products(
     )
     logger.info("Shopify sync #%s: %s", run.pk, result.counts())
     if queue_embedding_training and upserter.embedding_stale:
-        _retrain_embeddings()
+        embedding_training_queue()
     return result
 
 
@@ -590,7 +590,7 @@ def product_webhook_apply(*, payload: dict[str, Any]) -> str:
     upserter.upsert(records, {payload["id"]: shopify_time(payload.get("updated_at"))})
     if upserter.embedding_stale:
         ids = sorted(upserter.embedding_stale)
-        transaction.on_commit(lambda: _retrain_embeddings(product_ids=ids))
+        transaction.on_commit(lambda: embedding_training_queue(product_ids=ids))
     if result.stale:
         return f"stale: product {payload['id']} has a newer state already"
     return (

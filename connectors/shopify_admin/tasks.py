@@ -10,8 +10,13 @@ from project_core.task_policy import shop_task
 
 from .client import ShopifyError
 from .collections import collections_sync
+from .order_cancel_push import (
+    order_cancel_push,
+    order_cancel_pushes_due,
+    order_cancel_pushes_stuck,
+)
 from .order_push import PushRetryable, order_payment_push, order_push, order_pushes_stuck
-from .product_sync import sync_products
+from .product_sync import embedding_training_queue, sync_products
 from .translations import TranslationResult, translations_sync
 from .webhook_inbox import webhook_event_process, webhook_events_purge, webhook_events_stuck
 
@@ -30,6 +35,9 @@ def sync_products_task(full: bool = False) -> dict[str, int]:
     translations = translations_sync_safely()
     if translations is not None:
         counts["translations_applied"] = translations.applied
+        if translations.changed_ids:
+            # Arabic names and descriptions are part of the embedded text
+            embedding_training_queue(product_ids=sorted(translations.changed_ids))
     return counts
 
 
@@ -78,10 +86,13 @@ def process_webhook_task(event_id: int) -> bool:
     time_limit=90,
 )
 def order_push_task(self, order_id: int) -> str:
-    """Create one local order in Shopify, once (see order_push); then, in its own task,
-    mark it paid if it was paid meanwhile (a no-op otherwise)."""
+    """Create one local order in Shopify, once (see order_push); then, in their own tasks,
+    mark it paid if it was paid meanwhile (a no-op otherwise) and cancel it there if it
+    was cancelled here while being pushed."""
     outcome = order_push(order_id=order_id, last=self.request.retries >= self.max_retries)
     enqueue_order_payment_push(order_id)
+    if order_cancel_pushes_due(order_id=order_id):
+        enqueue_order_cancel_push(order_id)
     return outcome
 
 
@@ -95,6 +106,19 @@ def order_push_task(self, order_id: int) -> str:
 def order_payment_push_task(order_id: int) -> str:
     """Tell Shopify a pushed order is paid now (see order_payment_push)."""
     return order_payment_push(order_id=order_id)
+
+
+@shop_task(
+    name="connectors.shopify_admin.push_order_cancel",
+    bind=True,
+    autoretry_for=(PushRetryable,),
+    max_retries=6,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def order_cancel_push_task(self, order_id: int) -> str:
+    """Cancel in Shopify a pushed order cancelled here, once (see order_cancel_push)."""
+    return order_cancel_push(order_id=order_id, last=self.request.retries >= self.max_retries)
 
 
 def enqueue_webhook(event_id: int) -> None:
@@ -112,6 +136,15 @@ def enqueue_order_push(order_id: int) -> None:
         logger.exception("could not enqueue the Shopify push of order %s; the sweep will", order_id)
 
 
+def enqueue_order_cancel_push(order_id: int) -> None:
+    try:
+        order_cancel_push_task.delay(order_id)
+    except Exception:
+        logger.exception(
+            "could not enqueue cancelling order %s in Shopify; the sweep will", order_id
+        )
+
+
 def enqueue_order_payment_push(order_id: int) -> None:
     try:
         order_payment_push_task.delay(order_id)
@@ -121,16 +154,24 @@ def enqueue_order_payment_push(order_id: int) -> None:
 
 @shop_task(name="connectors.shopify_admin.sweep", soft_time_limit=60, time_limit=90)
 def shopify_sweep_task() -> dict[str, int]:
-    """Re-enqueue webhooks stored but not processed and order pushes nobody works on
-    (broker down, worker lost): what reached the database is applied exactly once. Also
-    deletes processed webhooks older than DATA_RETENTION_DAYS."""
+    """Re-enqueue webhooks stored but not processed and order pushes and cancellations
+    nobody works on (broker down, worker lost): what reached the database is applied
+    exactly once. Also deletes processed webhooks older than DATA_RETENTION_DAYS."""
     events = webhook_events_stuck(older_than=SWEEP_AFTER)
     for event_id in events:
         enqueue_webhook(event_id)
     orders = order_pushes_stuck(older_than=SWEEP_AFTER)
     for order_id in orders:
         enqueue_order_push(order_id)
+    cancels = order_cancel_pushes_stuck(older_than=SWEEP_AFTER)
+    for order_id in cancels:
+        enqueue_order_cancel_push(order_id)
     purged = webhook_events_purge(
         before=timezone.now() - timedelta(days=settings.DATA_RETENTION_DAYS)
     )
-    return {"webhooks": len(events), "order_pushes": len(orders), "purged": purged}
+    return {
+        "webhooks": len(events),
+        "order_pushes": len(orders),
+        "order_cancels": len(cancels),
+        "purged": purged,
+    }

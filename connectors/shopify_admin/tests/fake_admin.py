@@ -1,5 +1,6 @@
 """A fake Shopify Admin API for the two-way features, on pytest-httpserver: GraphQL
-`orderCreate` / orders by tag / `webhookSubscriptionCreate`, REST inventory levels, and
+`orderCreate` / orders by tag / `orderMarkAsPaid` / `orderCancel` / translations /
+`webhookSubscriptionCreate`, REST inventory levels, and
 webhooks signed the way Shopify signs them (HMAC-SHA256 of the raw body, base64)."""
 
 from __future__ import annotations
@@ -38,10 +39,18 @@ class FakeAdmin:
     level_calls: list[dict[str, str]] = field(default_factory=list)
     fail_after_create: int = 0
     user_errors: list[dict[str, Any]] = field(default_factory=list)
+    # `orderCancel`: answer 502 after cancelling the next N orders (the answer is lost),
+    # and the orderCancelUserErrors of the next calls, one list per call
+    fail_after_cancel: int = 0
+    cancel_errors: list[list[dict[str, Any]]] = field(default_factory=list)
     # {"id", "title", "handle", "product_ids"}; served 5 a page, products 100 a page
     collections: list[dict[str, Any]] = field(default_factory=list)
-    # product id -> {"title": English title, "ar": {"title": ..., "body_html": ...}}
+    # product id -> {"title": English title, "ar": {"title": ..., "body_html": ...},
+    #   "options": [{"name": "Color", "ar": "اللون",
+    #                "values": [{"id": 71, "name": "Blue", "ar": "أزرق"}, ...]}, ...]}
     translations: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # the most nodes a translatableResourcesByIds page holds (Shopify: up to `first`)
+    resources_page_cap: int = 250
     _ids: Any = field(default_factory=lambda: itertools.count(5_000_000_001))
 
     def __post_init__(self) -> None:
@@ -71,6 +80,12 @@ class FakeAdmin:
             order["paid"] = True
             node = {"id": variables["input"]["id"], "displayFinancialStatus": "PAID"}
             return self._json({"orderMarkAsPaid": {"order": node, "userErrors": []}})
+        if "mutation OrderCancel(" in query:
+            return self._order_cancel(variables)
+        if "query OrderCancelledAt(" in query:
+            order = self.order(variables["id"])
+            node = {"id": variables["id"], "cancelledAt": order.get("cancelledAt")}
+            return self._json({"order": node})
         if "OrderByTag" in query:
             tag = variables["query"].removeprefix("tag:'").removesuffix("'")
             nodes = [self._node(o) for o in self.orders if tag in o["input"]["tags"]]
@@ -116,6 +131,10 @@ class FakeAdmin:
             ]
             info = {"hasNextPage": more, "endCursor": str(start + len(page)) if more else None}
             return self._json({"translatableResources": {"pageInfo": info, "nodes": nodes}})
+        if "query ProductOptions(" in query:
+            return self._json({"nodes": [self._product_options(gid) for gid in variables["ids"]]})
+        if "query OptionValueTranslations(" in query:
+            return self._option_value_translations(variables)
         if "webhookSubscriptionCreate" in query:
             sub = variables["webhookSubscription"]
             address = sub.get("uri") or sub.get("callbackUrl")
@@ -146,6 +165,52 @@ class FakeAdmin:
                 {"webhookSubscriptionCreate": {"webhookSubscription": node, "userErrors": []}}
             )
         return Response(json.dumps({"errors": [{"message": "unknown query"}]}), status=200)
+
+    def _product_options(self, gid: str) -> dict[str, Any] | None:
+        pid = int(gid.rsplit("/", 1)[1])
+        if pid not in self.translations:
+            return None  # deleted: `nodes` answers null for it
+        options = self.translations[pid].get("options", [])
+        return {
+            "legacyResourceId": str(pid),
+            "options": [
+                {
+                    "position": position,
+                    "optionValues": [
+                        {"id": f"gid://shopify/ProductOptionValue/{v['id']}", "name": v["name"]}
+                        for v in option["values"]
+                    ],
+                }
+                # Shopify does not promise the order: the code sorts by position
+                for position, option in reversed(list(enumerate(options, start=1)))
+            ],
+        }
+
+    def _option_value_translations(self, variables: dict[str, Any]) -> Response:
+        values = {
+            f"gid://shopify/ProductOptionValue/{v['id']}": v
+            for product in self.translations.values()
+            for option in product.get("options", [])
+            for v in option["values"]
+        }
+        wanted = [values[gid] for gid in variables["ids"] if gid in values]
+        size = min(variables["first"], self.resources_page_cap)
+        start = int(variables["after"] or 0)
+        page = wanted[start : start + size]
+        more = start + len(page) < len(wanted)
+        nodes = [
+            {
+                "resourceId": f"gid://shopify/ProductOptionValue/{v['id']}",
+                "translations": [
+                    {"key": "name", "value": v[variables["locale"]], "outdated": False}
+                ]
+                if v.get(variables["locale"])
+                else [],
+            }
+            for v in page
+        ]
+        info = {"hasNextPage": more, "endCursor": str(start + len(page)) if more else None}
+        return self._json({"translatableResourcesByIds": {"pageInfo": info, "nodes": nodes}})
 
     @staticmethod
     def _collection(c: dict[str, Any], start: int, size: int) -> dict[str, Any]:
@@ -185,6 +250,31 @@ class FakeAdmin:
             self.fail_after_create -= 1
             return Response("upstream timeout", status=502)
         return self._json({"orderCreate": {"order": self._node(order), "userErrors": []}})
+
+    def order(self, gid: str) -> dict[str, Any]:
+        [order] = [o for o in self.orders if f"gid://shopify/Order/{o['id']}" == gid]
+        return order
+
+    def cancel_calls(self) -> list[dict[str, Any]]:
+        """The variables of every `orderCancel` sent."""
+        return [c["variables"] for c in self.graphql_calls if "mutation OrderCancel(" in c["query"]]
+
+    def _order_cancel(self, variables: dict[str, Any]) -> Response:
+        def answer(errors: list[dict[str, Any]], job: dict[str, Any] | None = None) -> Response:
+            return self._json({"orderCancel": {"job": job, "orderCancelUserErrors": errors}})
+
+        if self.cancel_errors:
+            return answer(self.cancel_errors.pop(0))
+        order = self.order(variables["orderId"])
+        if order.get("cancelledAt"):
+            message = "Cannot cancel an order that has already been cancelled"
+            return answer([{"field": ["orderId"], "message": message, "code": "INVALID"}])
+        order["cancelledAt"] = "2026-11-02T10:00:00Z"
+        order["cancel"] = variables
+        if self.fail_after_cancel:
+            self.fail_after_cancel -= 1
+            return Response("upstream timeout", status=502)
+        return answer([], {"id": f"gid://shopify/Job/{uuid.uuid4()}", "done": False})
 
     def rest_levels(self, request: Request) -> Response:
         self.level_calls.append(dict(request.args))

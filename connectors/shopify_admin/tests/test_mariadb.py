@@ -1,5 +1,6 @@
-"""Real concurrency on MariaDB: the same delivery posted twice at once, and a newer and an
-older state of one product applied at once, each thread on its own connection."""
+"""Real concurrency on MariaDB: the same delivery posted twice at once, a newer and an
+older state of one product applied at once, and one cancellation sent by three workers at
+once, each thread on its own connection."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from connectors.shopify_admin.models import WebhookEvent
+from connectors.shopify_admin.models import CancelPushStatus, OrderPush, PushStatus, WebhookEvent
+from connectors.shopify_admin.order_cancel_push import order_cancel_push
 from connectors.shopify_admin.webhook_inbox import webhook_event_process, webhook_event_store
 from inventory.models import Product
 from tests.services import at_once
 
 from .fake_admin import WEBHOOK_URL, product_payload, signed_headers
+from .orders_setup import place_order
 
 pytestmark = [pytest.mark.mysql_only, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +71,21 @@ def test_a_newer_and_an_older_update_applied_at_once_end_on_the_newer(fake_admin
     # then: whichever ran first, the newer price stands
     assert Product.objects.get(shopify_variant_id=10).price == Decimal("89.00")
     assert not WebhookEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_a_cancellation_taken_by_three_workers_at_once_is_sent_once(fake_admin) -> None:
+    # given: a pushed order cancelled here, its cancel task delivered three times
+    order = place_order()
+    fake_admin.orders.append({"id": 7_000_001, "name": "#1001", "input": {"tags": []}})
+    OrderPush.objects.create(
+        order=order,
+        status=PushStatus.PUSHED,
+        shopify_order_id=7_000_001,
+        cancel_status=CancelPushStatus.PENDING,
+    )
+    # when
+    outcomes = at_once([lambda: order_cancel_push(order_id=order.pk)] * 3)
+    # then
+    assert sum(o.startswith("nothing to cancel") for o in outcomes) == 2
+    assert len(fake_admin.cancel_calls()) == 1
+    assert OrderPush.objects.get(order=order).cancel_status == CancelPushStatus.DONE

@@ -111,6 +111,20 @@ _DIALECT = {
     "مره": "مرة",
     "زين": "جيد",
     "حلو": "جيد",
+    # work and the software people name for it ("لابتوب للدوام اكسل وتيمز")
+    "دوام": "عمل",
+    "الدوام": "العمل",
+    "للدوام": "للعمل",
+    "شغل": "عمل",
+    "الشغل": "العمل",
+    "للشغل": "للعمل",
+    "اكسل": "excel",
+    "الاكسل": "excel",
+    "وورد": "word",
+    "تيمز": "teams",
+    "زوم": "zoom",
+    "اوفيس": "office",
+    "الاوفيس": "office",
 }
 
 
@@ -118,6 +132,118 @@ def encoder_text(text: str) -> str:
     """The text as the sentence encoder sees it (see the module docstring)."""
     words = text.translate(DIGITS).lower().split()
     return " ".join(_DIALECT.get(normalise(word), word) for word in words)
+
+
+# Brand, product-line and model words as Arabic shoppers spell them, in Latin as product
+# names carry them ("الاكس بوكس سيريس اكس" is "xbox series x", "ايفون ١٥ برو ماكس" is
+# "iphone 15 pro max"): the lexical leg and the model match read names by their letters.
+# Keyed in `normalise`d spelling; a key may take a clitic in front ("والاكس", "للايفون").
+LATIN_SPELLINGS = {
+    "ايفون": "iphone",
+    "اي فون": "iphone",
+    "ايباد": "ipad",
+    "اي باد": "ipad",
+    "ماك بوك": "macbook",
+    "ماكبوك": "macbook",
+    "ايربودز": "airpods",
+    "اير بودز": "airpods",
+    "ابل ووتش": "apple watch",
+    "ساعه ابل": "apple watch",
+    "جالكسي": "galaxy",
+    "جالاكسي": "galaxy",
+    "جلاكسي": "galaxy",
+    "قالكسي": "galaxy",
+    "قلكسي": "galaxy",
+    "بلايستيشن": "playstation",
+    "بلاستيشن": "playstation",
+    "بلي ستيشن": "playstation",
+    "بلايستيشن فايف": "playstation 5",
+    "اكس بوكس": "xbox",
+    "اكسبوكس": "xbox",
+    "سيريس": "series",
+    "نينتندو": "nintendo",
+    "سويتش": "switch",
+    "دوال سنس": "dualsense",
+    "بيكسل": "pixel",
+    "بكسل": "pixel",
+    "ريدمي": "redmi",
+    "سرفس": "surface",
+    "سيرفس": "surface",
+    "ثينك باد": "thinkpad",
+    "ثنك باد": "thinkpad",
+    "ليجن": "legion",
+    "ليجون": "legion",
+    "زين بوك": "zenbook",
+    "زينبوك": "zenbook",
+    "روج": "rog",
+    "بريداتور": "predator",
+    "نايترو": "nitro",
+    "نيترو": "nitro",
+    "الين وير": "alienware",
+    "ايلين وير": "alienware",
+    "اكس بي اس": "xps",
+    "جو برو": "gopro",
+    "قو برو": "gopro",
+    "كانون": "canon",
+    "نيكون": "nikon",
+    "سامسونج": "samsung",
+    "سامسونق": "samsung",
+    "سوني": "sony",
+    "هواوي": "huawei",
+    "شاومي": "xiaomi",
+    "لينوفو": "lenovo",
+    "ديل": "dell",
+    "اتش بي": "hp",
+    "ايسر": "acer",
+    "اسوس": "asus",
+    "ال جي": "lg",
+    "انكر": "anker",
+    "جارمن": "garmin",
+    "قارمن": "garmin",
+    "جي بي ال": "jbl",
+    "بوز": "bose",
+    "لوجيتك": "logitech",
+    "ريزر": "razer",
+    "مايكروسوفت": "microsoft",
+    "ابل": "apple",
+    "برو": "pro",
+    "ماكس": "max",
+    "الترا": "ultra",
+    "ميني": "mini",
+    "بلس": "plus",
+    "اير": "air",
+    "اكس": "x",
+    "سليم": "slim",
+}
+
+
+def _spelled(keys: list[str], clitic: str) -> str:
+    names = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return rf"(?<!\w)(?:{clitic})?(?:{names})(?!\w)"
+
+
+# A word of three letters or fewer takes only the article in front: "بديل" (an
+# alternative) is not "ب" + "ديل", nor "بروج" (towers) "rog".
+_LATIN_SPELLED = re.compile(
+    _spelled([k for k in LATIN_SPELLINGS if len(k) > 3], "وال|بال|لل|ال|و|ب|ل")
+    + "|"
+    + _spelled([k for k in LATIN_SPELLINGS if len(k) <= 3], "وال|لل|ال")
+)
+_CLITIC_FRONT = re.compile(r"^(?:وال|بال|لل|ال|و|ب|ل)")
+
+
+def latin_spelled(text: str) -> str:
+    """`normalise`d text with brand, line and model words spelt in Arabic written as
+    product names carry them ("وش الفرق بين البلايستيشن والاكس بوكس" → "… playstation
+    xbox"); other words as they are."""
+
+    def latin(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in LATIN_SPELLINGS:
+            return LATIN_SPELLINGS[word]
+        return LATIN_SPELLINGS.get(_CLITIC_FRONT.sub("", word, count=1), word)
+
+    return _LATIN_SPELLED.sub(latin, normalise(text))
 
 
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
@@ -153,6 +279,21 @@ there this that these those any some please pls hi hello u ur im
 STOPWORDS = frozenset(normalise(word) for word in _STOPWORD_TEXT.split())
 
 
+def _singular(word: str) -> str:
+    """An English plural's singular, roughly ("branches" → "branch", "batteries" →
+    "battery", "cables" → "cable"); other words as they are."""
+    if not word.isascii() or len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
 def content_stems(text: str) -> set[str]:
-    """The stems of the words of `text` that say what it is about (no stopwords)."""
-    return {stem for stem in stemmed_tokens(text) if stem not in STOPWORDS}
+    """The stems of the words of `text` that say what it is about (no stopwords), an
+    English plural as its singular."""
+    return {_singular(stem) for stem in stemmed_tokens(text) if stem not in STOPWORDS}

@@ -17,13 +17,13 @@ from decimal import Decimal
 import numpy as np
 from django.conf import settings
 
-from brandkit.models import Brand
+from brandkit.models import Brand, BrandAlias, BrandAliasKind
 from inventory.models import Category, Product
 from project_core.metrics import SEARCH_SECONDS
 
 from . import index
 from .encoders import get_encoder
-from .language import FOR_MARKER, encoder_text, normalise
+from .language import FOR_MARKER, encoder_text, latin_spelled, normalise
 from .lexical import lexical_tokens
 
 RRF_K = 60
@@ -105,12 +105,14 @@ def _lexical(matrix: index.ProductMatrix, query: str, mask: np.ndarray) -> tuple
         position = lexical.sku_position(word)
         if position is not None and mask[position]:
             strong.add(position)
-    tokens = lexical_tokens(query)
+    # Names spelt in Arabic ("اكس بوكس") are matched by their Latin letters ("xbox").
+    tokens = lexical_tokens(latin_spelled(query))
     ranked = lexical.search(tokens, LEXICAL_CANDIDATES, mask)
     model_words = [t for t in tokens if any(c.isdigit() for c in t)]
     if model_words:
         strong.update(lexical.search(model_words, LEXICAL_CANDIDATES, mask))
-    brand_words = [t for t in tokens if t in lexical.brand_words]
+    names = lexical.brand_words | line_words.get("all")
+    brand_words = [t for t in tokens if t in names]
     if brand_words:
         # Brand-only matches rank by the whole query, so "xiaomi phone" puts phones first.
         branded = set(lexical.search(brand_words, LEXICAL_CANDIDATES * 5, mask))
@@ -118,6 +120,27 @@ def _lexical(matrix: index.ProductMatrix, query: str, mask: np.ndarray) -> tuple
         strong.update([p for p in by_query if p in branded][:LEXICAL_CANDIDATES])
     ranked = ranked + [p for p in sorted(strong) if p not in ranked]
     return ranked, strong
+
+
+def _line_version(_key: str) -> tuple:
+    lines = BrandAlias.objects.filter(kind=BrandAliasKind.LINE)
+    return (lines.count(), lines.order_by("-pk").values_list("pk", flat=True).first())
+
+
+def _line_load(_key: str) -> frozenset[str]:
+    aliases = BrandAlias.objects.filter(kind=BrandAliasKind.LINE).values_list("alias", flat=True)
+    return frozenset(
+        word
+        for alias in aliases
+        if alias.isascii() and len(words := lexical_tokens(alias)) == 1
+        for word in words
+    )
+
+
+# One-word product lines in Latin letters ("xbox", "galaxy", "thinkpad", from the brand
+# aliases): as strong a lexical match as a brand name, so "الاكس بوكس سيريس اكس" (read as
+# "xbox series x") finds the console even where the encoder places it far.
+line_words: index.VersionedCache[frozenset[str]] = index.VersionedCache(_line_version, _line_load)
 
 
 def _products_current(
@@ -401,7 +424,7 @@ def product_named(query: str, language: str = "en") -> Product | None:
     is the ps5 slim", "hero 12 waterproof?"): among the best hits, one whose name or SKU
     holds the text's model numbers (preferring the one naming most of its other words),
     or None when the text names no model."""
-    words = [normalise(w) for w in _WORD.findall(query)]
+    words = _WORD.findall(latin_spelled(query))  # "ايفون ١٥" → "iphone", "15"
     # Letters with digits ("s24", "ps5", "wh-1000xm5") must all be in the name; a number
     # alone counts glued to the word before it ("hero 12" → "hero12"), and is dropped when
     # no product has it ("add 2 galaxy a15": "add2" names nothing).
@@ -421,7 +444,7 @@ def product_named(query: str, language: str = "en") -> Product | None:
     if not strong and not glued:
         return None
     others = [w for w in words if w not in _FILLER and len(w) >= 2 and not w.isdigit()]
-    best: tuple[int, Product] | None = None
+    best: tuple[tuple[int, bool, int], Product] | None = None
     for hit in recommend(query, language, k=10):
         product = hit.product
         haystack = _SQUASH.sub("", normalise(f"{product.sku} {product.name_en} {product.name_ar}"))
@@ -435,8 +458,11 @@ def product_named(query: str, language: str = "en") -> Product | None:
         # for PS5") is the model's accessory, not the model.
         score = 2 * numbers + sum(1 for word in others if _SQUASH.sub("", word) in haystack)
         score -= _names_it_as_for(product, strong + glued)
-        if best is None or score > best[0]:
-            best = (score, product)
+        # Equal on the words: the one in stock, then the plainest name ("ps5" is the PS5
+        # on the shelf before a sold-out PS5 Pro 2TB)
+        rank = (score, product.stock > 0, -len(product.name_en.split()))
+        if best is None or rank > best[0]:
+            best = (rank, product)
     return best[1] if best else None
 
 

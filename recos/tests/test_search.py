@@ -175,3 +175,57 @@ def test_the_type_named_comes_first_even_out_of_stock(trained):
         "wireless-earbuds"
     )
     assert found.products[0].sku == "SON-WF1000XM5"
+
+
+def test_a_line_spelt_in_arabic_finds_the_product_by_its_latin_name(trained, settings):
+    # given: a console whose names carry the line in Latin letters only, and the line
+    # among the brand's aliases; the dense leg alone finds nothing
+    from brandkit.models import BrandAlias, BrandAliasKind
+    from recos.search import product_named
+    from tests.factories import ProductFactory
+
+    settings.DIST_REF_AR = 0.01
+    BrandAlias.objects.create(
+        brand=trained["earbuds"].brand, alias="xbox", kind=BrandAliasKind.LINE
+    )
+    console = ProductFactory(
+        sku="MSF-XSX-1TB",
+        brand=trained["earbuds"].brand,
+        category=trained["earbuds"].category,
+        name_en="Microsoft Xbox Series X 1TB",
+        name_ar="جهاز Microsoft Xbox Series X سعة 1 تيرابايت",
+        price=Decimal("499.00"),
+    )
+    embeddings_train_products()
+
+    # when / then
+    assert skus(recommend("الاكس بوكس سيريس اكس", "ar"))[:1] == [console.sku]
+    assert product_named("كم سعر اكسبوكس سيريس اكس ١ تيرا؟", "ar") == console
+
+
+def test_of_models_named_alike_the_one_in_stock_then_the_plainest_answers(trained):
+    # given: two consoles of one line, the shorter name sold out; two phones of one line
+    from recos.search import product_named
+    from tests.factories import ProductFactory
+
+    def make(sku: str, name: str, stock: int):
+        return ProductFactory(
+            sku=sku,
+            brand=trained["earbuds"].brand,
+            category=trained["earbuds"].category,
+            name_en=name,
+            name_ar=name,
+            price=Decimal("499.00"),
+            stock=stock,
+        )
+
+    make("SON-PS5PRO", "Sony PlayStation 5 Pro Console 2TB", 0)
+    slim = make("SON-PS5SLIM", "Sony PlayStation 5 Slim Console (Disc Edition) 1TB", 5)
+    base = make("SAM-S25-128", "Samsung Galaxy S25 128GB", 5)
+    make("SAM-S25U-256", "Samsung Galaxy S25 Ultra 256GB", 5)
+    embeddings_train_products()
+
+    # when / then: "playstation 5" names both consoles: the one on the shelf; "galaxy
+    # s25" names both phones, in stock: the plainest name, the base model
+    assert product_named("playstation 5 available?") == slim
+    assert product_named("galaxy s25 price?") == base

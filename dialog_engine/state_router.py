@@ -169,14 +169,20 @@ def route_text(understanding: Understanding) -> list[Route]:
             routes.append((declared.name, ""))
         routes.append((FAQ_STATE, ""))
     elif u.names_products and (u.intent in _NOT_ABOUT_PRODUCTS or not u.confident):
-        if u.question:
+        if u.after_sale:
+            # "the laptop i got has a cracked screen": the customer's own product, so a
+            # close FAQ (damaged, wrong item, returns) answers before any search.
+            routes.append((FAQ_STATE, FAQ_TRY))
+        elif u.question:
             # "do you take apple pay?": an FAQ answers only when much closer than a search;
             # a shop question that mentions a type ("if I order a laptop today, when does
             # it arrive?", the classifier's best reading) takes an FAQ at its usual distance.
             routes.append((FAQ_STATE, FAQ_TRY if _asks_the_shop(u) else FAQ_OVERRIDE))
         routes.append((SEARCH_STATE, ""))
     elif u.confident and declared is not None:
-        if u.question and u.intent in _ASKED_ABOUT:
+        if (u.question and u.intent in _ASKED_ABOUT) or u.intent == IntentName.DEALS:
+            # "any discount for students": a kind of discount an FAQ answers (students,
+            # price match) is not today's deals; only a much closer FAQ takes it
             routes.append((FAQ_STATE, FAQ_OVERRIDE))
         routes.append((declared.name, ""))
     elif u.question:

@@ -26,6 +26,7 @@ class FAQHit:
     answer: str
     wording: str = ""  # the FAQ's wording closest to the customer's (question or variant)
     score: float = 1.0  # the kernel ridge's score of this FAQ (about 1: like its wordings)
+    near: tuple[str, ...] = ()  # its closest few wordings, `wording` first
 
 
 def faq_threshold(language: str) -> float:
@@ -52,6 +53,10 @@ ASKED_FACTOR = {"ar": 1.15}
 MIN_SCORE = 0.35
 # From this score the FAQ needs no topic word in common (see `faq_match`).
 AGREED_SCORE = 0.7
+# The topic word may be shared with any of an FAQ's closest few wordings ("if I buy the
+# iphone can I pay monthly" is closest to "split the iphone into 4 payments", and shares
+# "pay monthly" with the next one).
+NEAR_WORDINGS = 3
 
 
 def _vocabulary_version(_key: str) -> tuple:
@@ -102,13 +107,13 @@ def faq_match(
     if hit.distance > threshold:
         return None
     # Near the threshold the encoder alone is not trusted ("do you repair screens?" sits
-    # close to the extended-warranty FAQ): the closest wording must share a topic word, a
-    # word that is not a product type or brand.
+    # close to the extended-warranty FAQ): one of the FAQ's closest wordings must share a
+    # topic word, a word that is not a product type or brand.
     if (
         not asked
         and hit.score < AGREED_SCORE
         and hit.distance > threshold * AGREEMENT_FACTOR
-        and not _topic_words_shared(question, hit.wording)
+        and not any(_topic_words_shared(question, wording) for wording in hit.near)
     ):
         return None
     return hit
@@ -137,12 +142,14 @@ def faq_answer(
     vector = encoder.encode([normalised])[0]
     similarities = matrix.vectors @ vector
     best: dict[int, float] = {}
-    closest: dict[int, str] = {}
+    closest: dict[int, list[str]] = {}
     for position in np.argsort(-similarities):
         faq_id = int(matrix.faq_ids[position])
         if faq_id not in best:
             best[faq_id] = float(similarities[position])
-            closest[faq_id] = matrix.wordings[position]
+            closest[faq_id] = []
+        if len(closest[faq_id]) < NEAR_WORDINGS:
+            closest[faq_id].append(matrix.wordings[position])
     threshold = faq_threshold(language) if threshold is None else threshold
     if matrix.ridge is None:
         scores = dict(best)
@@ -163,8 +170,9 @@ def faq_answer(
             1.0 - best[faq_id],
             faqs[faq_id].question(language),
             faqs[faq_id].answer(language),
-            closest[faq_id],
+            closest[faq_id][0],
             scores[faq_id],
+            tuple(closest[faq_id]),
         )
         for faq_id in ranked
         if faq_id in faqs

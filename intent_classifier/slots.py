@@ -223,7 +223,9 @@ _WITH = re.compile(
     # "does the pixel have a good camera": what a named product has (not "do you have …",
     # "i have 500 for …")
     r"|(?<!\byou)(?<!\bu)(?<!\bi)(?<!\bwe)(?<!\bthey)\s(?:have|has)\s"
-    r"|\sto\s+(?:keep|charge|listen|watch|play|use|take|connect|protect|hold|study|work|run)\b",
+    r"|\sto\s+(?:keep|charge|listen|watch|play|use|take|connect|protect|hold|study|work|run)\b"
+    # "شي يشحن جوالي بالسفر", "كفر يحمي الايباد": what it charges or protects is a feature
+    r"|\s(?:يشحن|تشحن|اشحن|نشحن|لشحن|يحمي|تحمي|احمي|لحمايه|يشبك|اشبك)\s",
     re.I,
 )
 _AR_CLITICS = r"(?:و|ف|ب|ل|ال|بال|وال|لل|فال|كال)?"
@@ -877,6 +879,12 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "gaming mouse",
         "gaming mice",
         "gaming keyboard",
+        "mechanical keyboard",
+        "mechanical gaming keyboard",
+        "keyboard for gaming",
+        "mouse for gaming",
+        "headset for gaming",
+        "headphones for gaming",
         "deathadder",
         "death adder",
         "blackwidow",
@@ -914,6 +922,14 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "ماوس قيمنج",
         "ماوس جيمنج",
         "ماوس العاب",
+        "ماوس للالعاب",
+        "سماعه العاب",
+        "سماعه للالعاب",
+        "سماعات للالعاب",
+        "كيبورد للالعاب",
+        "كيبورد ميكانيكي",
+        "لوحه مفاتيح ميكانيكيه",
+        "لوحه مفاتيح للالعاب",
         "كيبورد قيمنق",
         "كيبورد قيمنج",
         "كيبورد جيمنج",
@@ -1247,7 +1263,8 @@ class _Found:
     start: int
     slug: str
     phrase: str
-    role: str  # "own": what the product is; "for": what it is for; "with": a feature
+    role: str  # "own": what the product is; "for": what it is for; "with": a feature;
+    # "by": a feature by the Arabic "ب" clitic, the product itself when nothing else is
     arabic: bool
 
 
@@ -1271,7 +1288,8 @@ def _find_all(names: tuple[tuple[str, str], ...], plain: str) -> list[_Found]:
         if clitic in _FOR_CLITICS:
             return "for"
         if clitic in ("ب", "بال"):
-            return "with"
+            return "by"  # "لابتوب بكيبورد عربي": a feature, or the product itself when
+            # nothing else is named ("ابي ابدا من جديد بجوال")
         preceding = [role for position, role in marks if position < start]
         return preceding[-1] if preceding else "own"
 
@@ -1280,7 +1298,9 @@ def _find_all(names: tuple[tuple[str, str], ...], plain: str) -> list[_Found]:
             continue
         arabic = "\u0600" <= name[0] <= "\u06ff"
         prefix = f"({_AR_CLITICS})" if arabic else "()"
-        suffix = _AR_SUFFIXES if arabic else r"(?:s|es)?"
+        # A three-letter Arabic name takes only "my" or a plural ("لابي", not the place
+        # in "لأبها")
+        suffix = (_AR_SUFFIXES if len(name) > 3 else r"(?:ي|ات)?") if arabic else r"(?:s|es)?"
         pattern = rf"(?<!\w){prefix}({re.escape(name)}){suffix}(?!\w)"
         for match in re.finditer(pattern, plain):
             start, end = match.span(2)
@@ -1360,7 +1380,11 @@ def category_hint(text: str) -> str | None:
 
 def _category_of(found: list[_Found]) -> str | None:
     # "600 max for a tablet": with nothing before it, what follows "for" is the product.
-    own = [f for f in found if f.role == "own"] or [f for f in found if f.role == "for"]
+    own = (
+        [f for f in found if f.role == "own"]
+        or [f for f in found if f.role == "for"]
+        or [f for f in found if f.role == "by"]
+    )
     if not own:
         return None
     return (own[0] if own[0].arabic else own[-1]).slug

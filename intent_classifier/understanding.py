@@ -33,8 +33,21 @@ _QUESTION = re.compile(
 )
 # "how do I reset my earbuds?": how to do something, a support question, never a search.
 _HOW_TO = re.compile(
-    r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|(?:^|\s)(?:كيف|ازاي|شلون)\s+"
-    r"(?!سعر|اسعار)",
+    r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|\bwhat are the steps\b"
+    r"|(?:^|\s)(?:كيف|ازاي|شلون)\s+(?!سعر|اسعار)|(?:وش|ايش|شو|ما هي) الخطوات",
+    re.IGNORECASE,
+)
+
+# It speaks of something already bought or delivered ("ordered a jbl speaker and got
+# earbuds instead", "the laptop i got has a cracked screen", "وصلني جوال غير اللي طلبته"):
+# the product it names is the customer's, so a shop answer (wrong item, damaged, returns)
+# comes before a search for more of it.
+_AFTER_SALE = re.compile(
+    r"\b(?:i|we)\s+(?:just\s+)?(?:got|received|recieved|bought|purchased|ordered)\b"
+    r"|\b(?:arrived|was delivered|got delivered|came(?!\s+out)|showed up|you sent|u sent)\b"
+    r"|\binstead\b|\bmy order\b"
+    r"|(?:^|\s)(?:وصلني|وصلتني|وصلنا|استلمت|استلمته|استلمتها|جاني|جاتني|اشتريت|اشتريته|"
+    r"اشتريتها|طلبته|طلبتها|ارسلتوا|ارسلتو|بعتولي|بعثتوا|دخلني|طلبي|طلبيتي|سويته)(?:\s|$)",
     re.IGNORECASE,
 )
 
@@ -49,6 +62,7 @@ class Understanding:
     command: bool = False  # the whole message is a fixed command
     question: bool = False  # it asks something ("?", a question word first)
     how_to: bool = False  # it asks how to do something ("how do I pair …", "كيف اربط …")
+    after_sale: bool = False  # it speaks of something bought or delivered ("i got …")
     query: str = ""  # the words to search products with (budget words cut out)
     source: str = "local"
 
@@ -86,6 +100,7 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         intent.slots,
         question=bool(_QUESTION.search(plain)),
         how_to=bool(_HOW_TO.search(plain)),
+        after_sale=bool(_AFTER_SALE.search(plain)),
         query=intent.slots.get("query", ""),
         source=intent.source,
     )

@@ -69,13 +69,13 @@ class FAQAnswerState(State):
         u = ctx.understanding
         if u is None:
             return self._not_sure(ctx)
-        if product_named(u.query or u.text, ctx.language) is not None:
-            return DECLINE
+        if not u.after_sale and product_named(u.query or u.text, ctx.language) is not None:
+            return DECLINE  # "is the galaxy s24 in stock?": the search answers it
         asked = u.intent == IntentName.FAQ and u.confidence >= ASKED_CONFIDENCE
         # A product question ("does the band track sleep?"), unless the classifier is sure
         # it asks about the shop or an FAQ is much closer than usual ("the screen arrived
         # broken" names a type, and is the damaged-item FAQ).
-        about_products = _about_products(u) and not asked
+        about_products = _about_products(u) and not asked and not u.after_sale
         hit = faq_match(
             u.text,
             ctx.language,

@@ -423,6 +423,37 @@ def test_deals_on_a_type_under_a_budget_list_only_the_deals_that_keep_them(
     assert [p.sku for p in _products_listed(graph.sends[-1])] == ["LEN-IDEA3"]
 
 
+@pytest.mark.parametrize(
+    ("text", "answered"), [("any discount for students", True), ("any deals today", False)]
+)
+def test_a_kind_of_discount_an_faq_answers_is_not_todays_deals(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+    text,
+    answered,
+):
+    # given: a laptop on sale and the student-discount FAQ
+    Product.objects.filter(pk=shop["ideapad"].pk).update(compare_at_price=Decimal("999.00"))
+    student = FAQFactory(
+        topic="student",
+        question_en="Do you have a student discount?",
+        question_ar="هل لديكم خصم للطلاب؟",
+        answer_en="Students get 5% off laptops with a valid student ID.",
+        answer_ar="للطلاب خصم 5% على اللابتوبات مع بطاقة طالب سارية.",
+    )
+    for wording in ("is there a student discount", "discount for university students"):
+        FAQVariant.objects.create(faq=student, language="en", text=wording)
+    faq_embeddings_train()
+    _customer()
+    # when
+    _say(post_webhook, text)
+    # then: the FAQ for students; today's deals otherwise
+    reply = graph.sends[-1]
+    assert ("student ID" in _body(reply)) is answered
+    assert bool(_products_listed(reply)) is not answered
+
+
 def test_deals_with_none_that_keep_the_limits_fall_back_to_the_search(
     post_webhook,  # noqa: F811
     graph,  # noqa: F811
@@ -538,3 +569,80 @@ def test_an_unsure_shop_question_naming_a_type_tries_the_faq_at_its_usual_distan
     # product question, which the FAQ may take only when much closer
     assert route_text(asked)[:2] == [("faq_answer", FAQ_TRY), ("search", "")]
     assert route_text(limited)[:2] == [("faq_answer", FAQ_OVERRIDE), ("search", "")]
+
+
+# --- after the sale: the product named is the customer's --------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the laptop i got has a cracked screen",  # no "?", a type
+        "my galaxy s24 arrived with a cracked screen",  # a brand and a model
+        "وصلني جوال شاشته مكسورة",
+    ],
+)
+def test_a_complaint_about_a_product_received_gets_the_faq_not_a_search(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+    text,
+):
+    # given: the damaged-item FAQ with the shop's usual ways of saying it
+    damaged = FAQFactory(
+        topic="damaged",
+        question_en="My item arrived damaged, what should I do?",
+        question_ar="وصلني المنتج تالف، ماذا أفعل؟",
+        answer_en="Send us a photo within 48 hours and we replace it.",
+        answer_ar="أرسل لنا صورة خلال 48 ساعة ونستبدله.",
+    )
+    for language, wording in [
+        ("en", "the screen came cracked"),
+        ("en", "the screen was cracked when it arrived"),
+        ("en", "the box was crushed and the item is damaged"),
+        ("ar", "الشاشة وصلت مكسورة"),
+        ("ar", "المنتج جاني تالف"),
+        ("ar", "وصلني الجهاز مكسور"),
+    ]:
+        FAQVariant.objects.create(faq=damaged, language=language, text=wording)
+    faq_embeddings_train()
+    _customer()
+    # when: it names what the customer received, without asking anything
+    _say(post_webhook, text)
+    # then: the damaged-item answer, not a list of more laptops or phones
+    reply = graph.sends[-1]
+    assert _row_ids(reply) == []
+    assert "48" in _body(reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "after_sale"),
+    [
+        ("ordered a jbl speaker and got some earbuds instead", True),
+        ("the laptop i got has a cracked screen", True),
+        ("وصلني جوال غير اللي طلبته", True),
+        ("jbl speaker under 200", False),
+        ("when did the new iphone come out", False),
+        ("ابي جوال سامسونج", False),
+    ],
+)
+def test_after_sale_is_read_from_what_was_bought_or_delivered(text, after_sale):
+    from intent_classifier.understanding import understand
+
+    assert understand(text).after_sale is after_sale
+
+
+def test_an_after_sale_message_naming_a_brand_tries_the_faq_before_the_search():
+    # given: the classifier unsure, a brand named (a limit: alone it would be a search)
+    from dialog_engine.state_router import FAQ_TRY, route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    complaint = Understanding(
+        "ordered a jbl speaker and got earbuds instead",
+        "ordered a jbl speaker and got earbuds instead",
+        IntentName.FAQ,
+        0.41,
+        {"brand": "jbl", "category": "wireless-earbuds"},
+        after_sale=True,
+    )
+    # then: a close FAQ first, at its usual distance, then the search
+    assert route_text(complaint)[:2] == [("faq_answer", FAQ_TRY), ("search", "")]

@@ -178,3 +178,16 @@ def test_a_question_the_classifier_is_sure_of_takes_a_slightly_further_faq(faqs,
     # and never beyond the widened threshold
     settings.FAQ_DIST_REF_AR = nearest.distance / 1.2
     assert faq_match(question, "ar", asked=True) is None
+
+
+def test_a_hit_carries_its_faqs_closest_wordings_for_the_topic_check(faqs):
+    # given: delivery has several wordings
+    for wording in ("how many days for delivery", "when will my parcel arrive", "shipping time"):
+        FAQVariant.objects.create(faq=faqs["delivery"], language="en", text=wording)
+    faq_embeddings_train()
+    # when
+    hits = faq_answer("how many days does delivery take to jeddah", "en", k=1, threshold=1.0)
+    # then: the closest first, then the next closest of the same FAQ, at most three
+    assert hits and hits[0].faq == faqs["delivery"]
+    assert hits[0].near[0] == hits[0].wording and 1 < len(hits[0].near) <= 3
+    assert len(set(hits[0].near)) == len(hits[0].near)

@@ -378,6 +378,8 @@ def catalogue(db) -> Iterator[None]:
         ("لابتوب العاب", "gaming-laptops"),
         ("which phone has the best camera", "phones"),
         ("does the samsung phone have a good camera?", "phones"),
+        ("لابتوب بكيبورد عربي", "laptops"),
+        ("ابي ابدا من جديد بجوال", "phones"),  # "with a phone", nothing else named
     ],
 )
 def test_the_category_hint_is_the_head_of_the_phrase(catalogue, text: str, category: str) -> None:
@@ -394,6 +396,31 @@ def test_a_brand_named_for_compatibility_is_no_brand_limit(catalogue, text: str)
     # then
     assert slots.get("brand_for") == "apple"
     assert "brand" not in slots
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("شي يشحن جوالي بالسفر", None),  # what it charges is not what is asked for
+        ("شاحن يشحن الجوال بسرعة", "chargers"),
+        ("something to charge my phone", None),
+    ],
+)
+def test_what_a_product_charges_or_protects_is_not_the_type_asked_for(
+    catalogue, text: str, category: str | None
+) -> None:
+    # when
+    slots = extract(text)
+    # then
+    assert slots.get("category") == category
+
+
+def test_an_english_plural_shares_its_topic_word_with_the_singular() -> None:
+    from recos.language import content_stems
+
+    assert content_stems("how many branches do you have") & content_stems("a branch in jeddah")
+    assert "battery" in content_stems("spare batteries")
+    assert "wireless" in content_stems("wireless earbuds")
 
 
 def test_a_brand_after_for_with_the_product_type_is_the_products_brand(catalogue) -> None:

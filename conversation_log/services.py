@@ -6,6 +6,7 @@ Every write to chats and messages outside the message pipeline goes through here
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -296,24 +297,38 @@ def chat_ensure(*, customer_id: int) -> None:
     it. Creating it inside the locking transaction let two drains of a new customer
     deadlock on MariaDB: the loser's INSERT waits on the winner's new row while holding a
     shared lock on the customer (the foreign key check) that the winner's turn then needs
-    exclusively. Call it outside a transaction (in autocommit) for that reason."""
-    Chat.objects.get_or_create(customer_id=customer_id)
+    exclusively. Call it outside a transaction (in autocommit) for that reason: then it is
+    one INSERT, and a duplicate (the chat exists) changes nothing."""
+    try:
+        with _savepoint_if_in_transaction():
+            Chat.objects.create(customer_id=customer_id)
+    except IntegrityError:
+        pass  # the chat exists (or a concurrent drain just made it)
 
 
-def chat_get_locked(*, customer_id: int) -> Chat:
-    """The customer's Chat, created if missing, locked (SELECT ... FOR UPDATE) until the
-    surrounding transaction ends: one worker at a time handles a conversation."""
+def _savepoint_if_in_transaction():
+    """Inside a transaction (tests, the console) a savepoint keeps an expected IntegrityError
+    from breaking the caller's; outside one a statement stands alone."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
+
+
+def chat_get_locked(*, customer_id: int) -> int:
+    """Lock the customer's Chat (SELECT ... FOR UPDATE), created if missing, until the
+    surrounding transaction ends: one worker at a time handles a conversation. Returns
+    its id; the row itself is read by whoever needs it, under the lock (the lock is all
+    the inbox drain wants, so it reads no columns)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("chat_get_locked must run inside a transaction")
-    chat = Chat.objects.select_for_update().filter(customer_id=customer_id).first()
-    if chat is not None:
-        return chat
+    locked = Chat.objects.select_for_update().filter(customer_id=customer_id).order_by()
+    locked = locked.values_list("pk")
+    for (chat_id,) in locked:
+        return chat_id
     try:
         with transaction.atomic():
             Chat.objects.create(customer_id=customer_id)
     except IntegrityError:
         pass  # created concurrently; lock the winner's row below
-    return Chat.objects.select_for_update().get(customer_id=customer_id)
+    return locked.get()[0]
 
 
 def chat_save_turn(*, chat: Chat, state: str, context: dict[str, Any], language: str) -> Chat:
@@ -340,22 +355,25 @@ def chat_save_turn(*, chat: Chat, state: str, context: dict[str, Any], language:
 
 def message_record_inbound(
     *, chat: Chat, wamid: str, msg_type: str, body: dict[str, Any], text: str
-) -> Message:
-    """Log the customer's message on the chat (idempotent on wamid). Inserted first: a
-    wamid is new but for a redelivery, so the usual turn does not read before writing."""
-    try:
-        with transaction.atomic():
-            return Message.objects.create(
-                wamid=wamid,
-                chat=chat,
-                direction=Direction.INBOUND,
-                msg_type=msg_type,
-                body=body,
-                text=text[:4096],
-                status=DeliveryStatus.RECEIVED,
-            )
-    except IntegrityError:
-        return Message.objects.get(wamid=wamid)
+) -> None:
+    """Log the customer's message on the chat, idempotent on wamid: one INSERT whose
+    duplicate (a redelivery) updates nothing (ON DUPLICATE KEY / ON CONFLICT), so the
+    usual turn neither reads first nor needs a savepoint around it."""
+    conflict = (
+        {"unique_fields": ["wamid"]}
+        if transaction.get_connection().features.supports_update_conflicts_with_target
+        else {}
+    )
+    row = Message(
+        wamid=wamid,
+        chat=chat,
+        direction=Direction.INBOUND,
+        msg_type=msg_type,
+        body=body,
+        text=text[:4096],
+        status=DeliveryStatus.RECEIVED,
+    )
+    Message.objects.bulk_create([row], update_conflicts=True, update_fields=["wamid"], **conflict)
 
 
 CALLBACK_PREFIX = "out:"

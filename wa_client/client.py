@@ -4,6 +4,7 @@ errors."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -109,10 +110,21 @@ class GraphClient:
     @property
     def session(self) -> requests.Session:
         """This thread's session: requests does not promise a Session is thread-safe, and a
-        threads-pool worker sends from many threads through one cached client."""
+        threads-pool worker sends from many threads through one cached client.
+
+        Configured once, explicitly: `trust_env` is off, so requests does not read the
+        proxy, netrc and CA-bundle variables of the environment again on every call (about
+        a third of a send's CPU); the proxies the environment names for the Graph URL
+        (`HTTPS_PROXY`, `NO_PROXY`, ...) and a `REQUESTS_CA_BUNDLE` are read here instead,
+        when the session is made."""
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
+            session.trust_env = False
+            session.proxies = requests.utils.get_environ_proxies(self.base_url)
+            session.verify = (
+                os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+            )
             session.headers.update(
                 {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
             )

@@ -21,6 +21,7 @@ from project_core.metrics import (
     TURN_SECONDS,
 )
 from project_core.task_policy import shop_task
+from site_config.selectors import site_config_kept
 from users.services import customer_record_inbound
 
 from .models import InboundEvent
@@ -65,18 +66,20 @@ def process_inbound_task(customer_id: int) -> int:
     latest = (
         InboundEvent.objects.filter(customer_id=customer_id, processed_at__isnull=True)
         .order_by("-timestamp", "-id")
-        .values_list("wamid", "timestamp")
+        .values_list("wamid", "timestamp", "customer__chat")
         .first()
     )
     if latest is None:
         return 0
-    latest_wamid, latest_sent_at = latest
+    latest_wamid, latest_sent_at, chat_id = latest
     receipt = read_receipt_start(wamid=latest_wamid)
     # Before the replies: the service window they are sent in runs from this message.
     customer_record_inbound(customer_id=customer_id, at=latest_sent_at)
-    chat_ensure(customer_id=customer_id)
+    if chat_id is None:  # a new customer (the read above joined their chat)
+        chat_ensure(customer_id=customer_id)
     handled = failed = 0
-    with outbox_dispatch_deferred() as chats_with_replies:
+    # One read of the site configuration per drain, however many times the turns ask.
+    with outbox_dispatch_deferred() as chats_with_replies, site_config_kept():
         with transaction.atomic():
             chat_get_locked(customer_id=customer_id)
             events = list(

@@ -3,14 +3,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from conversation_log.exceptions import EmptyReply
-from conversation_log.models import DeliveryStatus, EarlyStatus, Message
+from conversation_log.models import Chat, DeliveryStatus, Direction, EarlyStatus, Message
 from conversation_log.services import (
+    chat_ensure,
+    chat_get_locked,
     chat_handoff_end,
     chat_handoff_start,
     chat_staff_reply,
+    message_record_inbound,
     message_status_update,
 )
 from tests.factories import ChatFactory, CustomerFactory, OutboundMessageFactory
@@ -144,3 +148,42 @@ def test_a_comment_is_attached_to_its_rating_trimmed_and_capped():
     assert feedback.comment.startswith("great x")
     assert len(feedback.comment) == FEEDBACK_COMMENT_MAX_CHARS
     assert missing is None
+
+
+def test_a_redelivered_inbound_message_is_recorded_once_in_one_statement(
+    django_assert_num_queries,
+):
+    # given
+    chat = ChatFactory()
+    message_record_inbound(chat=chat, wamid="wamid.IN1", msg_type="text", body={}, text="hi")
+    # when: the same wamid again, inside the caller's transaction
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            message_record_inbound(
+                chat=chat, wamid="wamid.IN1", msg_type="text", body={}, text="again"
+            )
+        # then: the transaction is still usable and the first recording stands
+        rows = list(Message.objects.filter(wamid="wamid.IN1").values_list("text", "direction"))
+    assert rows == [("hi", Direction.INBOUND)]
+
+
+def test_ensuring_a_chat_twice_makes_one_and_locking_returns_it():
+    # given
+    customer = CustomerFactory()
+    # when
+    chat_ensure(customer_id=customer.pk)
+    with transaction.atomic():
+        chat_ensure(customer_id=customer.pk)  # exists: the caller's transaction goes on
+        locked = chat_get_locked(customer_id=customer.pk)
+    # then
+    assert list(Chat.objects.filter(customer=customer).values_list("pk", flat=True)) == [locked]
+
+
+def test_locking_the_chat_of_a_customer_without_one_creates_it():
+    # given
+    customer = CustomerFactory()
+    # when
+    with transaction.atomic():
+        locked = chat_get_locked(customer_id=customer.pk)
+    # then
+    assert Chat.objects.get(customer=customer).pk == locked

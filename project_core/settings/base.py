@@ -183,12 +183,13 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 # --- Cache ------------------------------------------------------------------------------
+# project_core.cache.RedisCache: Django's Redis backend, one client object per pool.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_REDIS_URL = env_str("CACHE_REDIS_URL")
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "project_core.cache.RedisCache",
             "LOCATION": CACHE_REDIS_URL,
             "TIMEOUT": 300,
         }
@@ -197,7 +198,7 @@ elif REDIS_URL:
     # Throttles and the per-customer limits must be shared by every process.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "project_core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": 300,
             "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
@@ -515,7 +516,10 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
-        "celery": {"level": "INFO"},
+        # DJANGO_LOG_LEVEL, as for every other logger (docs/OPERATIONS.md "Logs"): pinned
+        # to INFO, a worker at WARNING still wrote two JSON lines per task (received,
+        # succeeded): ~3% of a busy worker's CPU.
+        "celery": {"level": LOG_LEVEL},
         # Which CPU build faiss loads, with a traceback per build it skips; warnings show.
         "faiss.loader": {"level": "WARNING"},
     },

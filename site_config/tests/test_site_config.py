@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from site_config.models import SiteConfig
-from site_config.selectors import site_config_cache_clear, site_config_get
+from site_config.selectors import (
+    CACHE_KEY,
+    site_config_cache_clear,
+    site_config_get,
+    site_config_kept,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +32,28 @@ def test_saving_in_admin_refreshes_the_cached_config() -> None:
     assert site_config_get().shop_name == "Volt Riyadh"
 
 
+def test_a_turn_reads_the_config_once_and_the_next_turn_sees_a_change(django_assert_num_queries):
+    # given: the configuration is cached
+    site_config_get()
+    with site_config_kept():
+        first = site_config_get()
+        # when: the row changes underneath without a save signal (another process's cache)
+        SiteConfig.objects.update(shop_name="Changed")
+        cache.delete(CACHE_KEY)
+        # then: the turn keeps the copy it read, without another read
+        with django_assert_num_queries(0):
+            assert site_config_get() is first
+    assert site_config_get().shop_name == "Changed"
+
+
+def test_a_save_within_a_turn_is_seen_by_that_turn() -> None:
+    with site_config_kept():
+        config = site_config_get()
+        config.shop_name = "Volt Jeddah"
+        config.save()
+        assert site_config_get().shop_name == "Volt Jeddah"
+
+
 def test_a_second_config_row_is_rejected_by_the_database() -> None:
     site_config_get()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -36,7 +64,7 @@ def test_the_configuration_is_read_from_the_database_when_the_cache_is_down(sett
     # given: a Redis cache nobody answers on
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "project_core.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

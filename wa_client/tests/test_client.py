@@ -271,6 +271,22 @@ def test_each_thread_sends_through_its_own_session():
     assert seen[0].headers["Authorization"] == "Bearer t"
 
 
+def test_the_session_takes_the_environments_proxy_once_not_per_request(monkeypatch):
+    # given: a proxy for Graph's scheme, and one that NO_PROXY exempts
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    proxied = GraphClient(base_url="https://graph.example", api_version="v21.0", token="t")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    local = GraphClient(base_url="https://127.0.0.1:9", api_version="v21.0", token="t")
+    # when
+    session, local_session = proxied.session, local.session
+    # then: read when the session is made; requests does not look at the environment again
+    assert session.trust_env is False
+    assert session.proxies.get("https") == "http://proxy.internal:3128"
+    assert "https" not in local_session.proxies
+
+
 @pytest.mark.parametrize("status", [302, 307])
 def test_a_redirect_is_not_followed_and_its_target_gets_nothing(client, httpserver, status):
     # given: Graph answers with a redirect to another local server

@@ -496,12 +496,8 @@ def test_a_shop_question_naming_a_type_gets_the_faq_not_a_search(
     assert _body(reply).startswith("*") and "2" in _body(reply)
 
 
-def test_a_complaint_naming_a_brand_gets_a_much_closer_faq_not_a_search(
-    post_webhook,  # noqa: F811
-    graph,  # noqa: F811
-    shop,
-):
-    # given: the damaged-item FAQ with the shop's usual ways of saying it
+def _damaged_item_faq(*more: tuple[str, str]) -> None:
+    """The damaged-item FAQ with the shop's usual ways of saying it (and `more`), trained."""
     damaged = FAQFactory(
         topic="damaged",
         question_en="My item arrived damaged, what should I do?",
@@ -510,14 +506,23 @@ def test_a_complaint_naming_a_brand_gets_a_much_closer_faq_not_a_search(
         answer_ar="أرسل لنا صورة خلال 48 ساعة ونستبدله.",
     )
     for language, wording in [
-        ("en", "my earbuds arrived broken, what do i do"),
         ("en", "the screen came cracked"),
         ("en", "the box was crushed and the item is damaged"),
         ("ar", "الشاشة وصلت مكسورة"),
         ("ar", "المنتج جاني تالف"),
+        *more,
     ]:
         FAQVariant.objects.create(faq=damaged, language=language, text=wording)
     faq_embeddings_train()
+
+
+def test_a_complaint_naming_a_brand_gets_a_much_closer_faq_not_a_search(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given: the damaged-item FAQ with the shop's usual ways of saying it
+    _damaged_item_faq(("en", "my earbuds arrived broken, what do i do"))
     _customer()
     # when: it names a brand, which makes it a product question unless an FAQ is much
     # closer than usual
@@ -587,23 +592,9 @@ def test_a_complaint_about_a_product_received_gets_the_faq_not_a_search(
     text,
 ):
     # given: the damaged-item FAQ with the shop's usual ways of saying it
-    damaged = FAQFactory(
-        topic="damaged",
-        question_en="My item arrived damaged, what should I do?",
-        question_ar="وصلني المنتج تالف، ماذا أفعل؟",
-        answer_en="Send us a photo within 48 hours and we replace it.",
-        answer_ar="أرسل لنا صورة خلال 48 ساعة ونستبدله.",
+    _damaged_item_faq(
+        ("en", "the screen was cracked when it arrived"), ("ar", "وصلني الجهاز مكسور")
     )
-    for language, wording in [
-        ("en", "the screen came cracked"),
-        ("en", "the screen was cracked when it arrived"),
-        ("en", "the box was crushed and the item is damaged"),
-        ("ar", "الشاشة وصلت مكسورة"),
-        ("ar", "المنتج جاني تالف"),
-        ("ar", "وصلني الجهاز مكسور"),
-    ]:
-        FAQVariant.objects.create(faq=damaged, language=language, text=wording)
-    faq_embeddings_train()
     _customer()
     # when: it names what the customer received, without asking anything
     _say(post_webhook, text)

@@ -1277,9 +1277,38 @@ def _roles(plain: str) -> list[tuple[int, str]]:
     return sorted(marks)
 
 
+def _spelling_fixed(plain: str, names: tuple[tuple[str, str], ...]) -> str:
+    """`plain` with a misspelt Latin word of a name of several words put right when that
+    makes the whole name ("bussiness laptop" → "business laptop"); other words as typed."""
+    multi = [name for name, _slug in names if name.isascii() and " " in name]
+    vocabulary = {word for name in multi for word in name.split() if len(word) >= 4}
+    words = plain.split(" ")
+    for i, word in enumerate(words):
+        if len(word) < 4 or not (word.isascii() and word.isalpha()) or word in _known_words():
+            continue
+        close = [
+            v
+            for v in vocabulary
+            if v[0] == word[0]
+            and abs(len(v) - len(word)) <= 2
+            and SequenceMatcher(None, v, word).ratio() >= _FUZZY_MIN
+        ]
+        if not close:
+            continue
+        best = max(close, key=lambda v: SequenceMatcher(None, v, word).ratio())
+        fixed = " ".join([*words[:i], best, *words[i + 1 :]])
+        if any(
+            best in name.split() and re.search(rf"(?<!\w){re.escape(name)}(?:s|es)?(?!\w)", fixed)
+            for name in multi
+        ):
+            words[i] = best
+    return " ".join(words)
+
+
 def _find_all(names: tuple[tuple[str, str], ...], plain: str) -> list[_Found]:
     """Every name in `plain` (longest phrase first at a place; a misspelt Latin word
     matches a name it is close to), in text order, with its role in the phrase."""
+    plain = _spelling_fixed(plain, names)
     marks = _roles(plain)
     found: list[_Found] = []
     taken: list[tuple[int, int]] = []

@@ -431,6 +431,14 @@ def test_a_brand_after_for_with_the_product_type_is_the_products_brand(catalogue
     assert slots.get("category") == "gaming-laptops"
 
 
+@pytest.mark.parametrize("text", ["gamming laptop", "gaming lapptop under 900"])
+def test_a_misspelt_word_of_a_type_of_several_words_is_put_right(catalogue, text) -> None:
+    # when
+    slots = extract(text)
+    # then
+    assert slots.get("category") == "gaming-laptops"
+
+
 def test_a_category_word_is_never_corrected_to_a_brand(catalogue) -> None:
     # when: "gaming" is two letters from "garmin"
     slots = extract("gaming laptop")

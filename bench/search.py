@@ -12,10 +12,11 @@
    closed-loop queries: how soon each new price is in the budget filter's column, query p99
    under updates against the quiet p99 of the same run, and the CPU the deltas cost.
 3. An approximate snapshot at `--large` products (synthetic: the trained vectors plus
-   noise, the real catalog's columns tiled), built through the same code the training
-   uses: filtered/unfiltered p50/p99, recall@10 against exact (numpy over the float
-   vectors) and memory per process with 1 and `--processes` processes mapping it (RSS,
-   and PSS, which splits shared pages between the processes that map them).
+   noise, the real catalog's columns tiled, rows grouped by category as an approximate
+   snapshot keeps them), built through the same code the training uses: filtered/
+   unfiltered p50/p99, recall@10 against exact (numpy over the float vectors) and memory
+   per process with 1 and `--processes` processes mapping it (RSS, and PSS, which splits
+   shared pages between the processes that map them; read while all of them do).
 
 Snapshots go to /tmp/bench_index (BENCH_INDEX_DIR). Bounded: ~10-15 minutes on 2 cores the
 first time (the seed), ~6 after.
@@ -26,8 +27,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from decimal import Decimal
@@ -357,15 +360,26 @@ def build_large(n: int) -> None:
     vectors = np.lib.format.open_memmap(
         directory / "vectors.npy", mode="w+", dtype=np.float32, shape=(n, dim)
     )
+    # Row i is a noisy copy of real row source[i], in the order an approximate snapshot
+    # keeps (grouped by category, as `index_store._write` reads them).
+    source = np.arange(n) % m
+    source = source[
+        index_store.category_order(
+            {
+                "ids": source,
+                "category": real["category"][source],
+                "parent_category": real["parent_category"][source],
+            }
+        )
+    ]
     rng = np.random.default_rng(0)
     for start in range(0, n, 50_000):
-        rows = np.arange(start, min(n, start + 50_000))
-        block = np.asarray(base.dense.vectors[np.sort(rows % m)])
+        rows = source[start : start + 50_000]
+        block = np.asarray(base.dense.vectors[rows])
         block = block + rng.normal(0, 0.02, block.shape).astype(np.float32)
         block /= np.linalg.norm(block, axis=1, keepdims=True)
         vectors[start : start + len(block)] = block
     vectors.flush()
-    source = np.sort(np.arange(n) % m)
     columns = index_store.columns_empty(n)
     columns["ids"][:] = np.arange(1, n + 1)
     for name in ("category", "parent_category", "brand", "in_stock", "active"):
@@ -392,6 +406,14 @@ def build_large(n: int) -> None:
     )
 
 
+def rendezvous(stage: str) -> None:
+    """Wait until every worker of the run (BENCH_WORKERS, in BENCH_RENDEZVOUS) got here."""
+    directory = Path(os.environ["BENCH_RENDEZVOUS"])
+    (directory / f"{stage}.{os.getpid()}").touch()
+    while len(list(directory.glob(f"{stage}.*"))) < int(os.environ["BENCH_WORKERS"]):
+        time.sleep(0.01)
+
+
 def large_worker(queries_file: str) -> None:
     """One process mapping the large snapshot and searching it: prints JSON figures."""
     queries = np.load(queries_file)
@@ -401,7 +423,11 @@ def large_worker(queries_file: str) -> None:
     filters = filters_bench()
     timed_queries(lambda: matrix, queries, filters)  # warm: the first pass maps the pages
     plain, filtered, tops = timed_queries(lambda: matrix, queries, filters)
-    after = memory()  # before the recall check, which reads every vector
+    # Memory is read while every process maps the snapshot (PSS splits a page between the
+    # processes mapping it at that moment), and before the recall check reads every vector.
+    rendezvous("searched")
+    after = memory()
+    rendezvous("measured")
     recall_filtered = recall_plain = None
     if os.environ.get("BENCH_RECALL"):  # 50 queries: each exact scan reads every vector
         everything = search.SearchFilters()
@@ -444,11 +470,17 @@ def large_worker(queries_file: str) -> None:
 
 def bench_large(n: int, queries: np.ndarray, processes: int) -> None:
     build_large(n)
-    path = "/tmp/bench_search_queries.npy"
+    path = str(Path(os.environ["RECOS_INDEX_DIR"]) / "bench_queries.npy")
     np.save(path, queries)
     command = [sys.executable, __file__, "--worker", path]
     for count in (1, processes):
-        env = {**os.environ, "BENCH_RECALL": "1" if count == 1 else ""}
+        meeting = Path(tempfile.mkdtemp(prefix="bench-workers-"))
+        env = {
+            **os.environ,
+            "BENCH_RECALL": "1" if count == 1 else "",
+            "BENCH_WORKERS": str(count),
+            "BENCH_RENDEZVOUS": str(meeting),
+        }
         children = [
             subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
             for _ in range(count)
@@ -456,6 +488,7 @@ def bench_large(n: int, queries: np.ndarray, processes: int) -> None:
         results = [
             json.loads(child.communicate()[0].strip().splitlines()[-1]) for child in children
         ]
+        shutil.rmtree(meeting, ignore_errors=True)
         first = results[0]
         print(
             f"\n  {count} process(es) searching the {first['n']}-product {first['kind']} snapshot:"
@@ -499,7 +532,10 @@ def main() -> None:
         large_worker(args.worker)
         return
     if args.only_large:
-        real = index_store.snapshot_load(get_encoder().name)
+        model = get_encoder().name
+        if index_store.snapshot_load(model) is None:  # none, or one of an older format
+            index.index_rebuild(model, threads=os.cpu_count() or 1)
+        real = index_store.snapshot_load(model)
         rng = np.random.default_rng(1)
         picks = np.asarray(real.dense.vectors[np.sort(rng.integers(0, len(real.dense), QUERIES))])
         queries = picks + rng.normal(0, 0.05, picks.shape).astype(np.float32)

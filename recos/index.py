@@ -6,7 +6,9 @@ parent category, brand, in stock, active). Every DELTA_CHECK_SECONDS a search po
 database for what changed since it last looked (products and embeddings by `updated_at`,
 re-read over DELTA_MARGIN_SECONDS for commits that land late) and applies it:
 - a changed price, stock, activity, category or brand is written into the columns in
-  place (a price edit reaches search within a second, with no reload);
+  place (a price edit reaches search within a second, with no reload); a row whose
+  category changed is also listed as moved, since category filters start from the
+  snapshot's per-category groups;
 - a new or re-encoded product's vector goes into a small in-memory overlay, its old row in
   the snapshot tombstoned (the overlay has its own flat index and BM25, searched with the
   snapshot's and merged).
@@ -163,6 +165,8 @@ class ProductMatrix:
     base: index_store.BaseDense
     overlay: Overlay
     lexical: CombinedLexical
+    lookup: index_store.Lookup
+    moved: np.ndarray  # snapshot positions whose category changed since, ascending
     _positions: Callable[[int], int | None] = field(repr=False)
 
     @property
@@ -173,6 +177,20 @@ class ProductMatrix:
         position = self._positions(product_id)
         # A product added to the index after this view was taken is not in it.
         return position if position is not None and position < len(self.ids) else None
+
+    def category_rows(self, category_id: int) -> list[np.ndarray | slice]:
+        """The rows a filter on `category_id` (a category or a parent) may allow, as
+        slices and position arrays that may overlap: in a snapshot grouped by category
+        its range, the rows whose category changed since and the overlay's; otherwise
+        every row (a scan of whole columns beats a gather of scattered rows). A superset:
+        the caller checks the category columns on them."""
+        group = self.lookup.group(category_id)
+        if not isinstance(group, slice):
+            return [slice(None)]
+        extra = [self.moved] if len(self.moved) else []
+        if len(self.ids) > self.n_base:
+            extra.append(np.arange(self.n_base, len(self.ids)))
+        return [group, *extra]
 
     def vector(self, position: int) -> np.ndarray:
         if position < self.n_base:
@@ -212,12 +230,13 @@ class _Live:
         self.build_id = snapshot.build_id
         self.base = snapshot.dense
         self.base_lexical = snapshot.lexical
+        self.lookup = snapshot.lookup
+        self.moved: set[int] = set()  # snapshot positions whose category changed since
         n = self.n_base = snapshot.size
         # The snapshot's columns, mapped copy-on-write with room for the overlay: a price
         # change costs this process one private page, not a copy of every column.
         self.columns: dict[str, np.ndarray] = dict(snapshot.columns)
         self.size = n
-        self.base_ids = self.columns["ids"][:n]  # ascending: binary search, no dictionary
         self.dead = np.zeros(n, bool)  # snapshot rows whose product has a newer vector
         dim = snapshot.dense.vectors.shape[1] if n else 1
         self.overlay_vectors = np.zeros((0, dim), np.float32)
@@ -237,10 +256,13 @@ class _Live:
         return self._base_position(product_id)
 
     def _base_position(self, product_id: int) -> int | None:
-        at = int(np.searchsorted(self.base_ids, product_id))
-        if at < self.n_base and self.base_ids[at] == product_id and not self.dead[at]:
-            return at
-        return None
+        at = self.lookup.position(product_id)
+        return at if at is not None and not self.dead[at] else None
+
+    @property
+    def base_ids(self) -> np.ndarray:
+        """The snapshot rows' product ids, in row order."""
+        return self.columns["ids"][: self.n_base]
 
     @property
     def overlay_share(self) -> float:
@@ -260,6 +282,8 @@ class _Live:
             base=self.base,
             overlay=self.overlay,
             lexical=CombinedLexical(self.base_lexical, self.overlay.lexical, self.n_base),
+            lookup=self.lookup,
+            moved=np.array(sorted(self.moved), np.int64),
             _positions=self.position,
         )
 
@@ -322,7 +346,11 @@ class _Live:
 
     def _columns_set(self, position: int, row: tuple) -> None:
         """Write a product row (index_store.PRODUCT_COLUMNS) into the columns in place."""
+        before = (self.columns["category"][position], self.columns["parent_category"][position])
         index_store._columns_set(self.columns, position, row)
+        after = (self.columns["category"][position], self.columns["parent_category"][position])
+        if position < self.n_base and after != before:
+            self.moved.add(position)  # out of its snapshot category group
         self.columns["product_at"][position] = index_store.micros(row[-1])
         if position < self.n_base and self.dead[position]:
             self.columns["active"][position] = False
@@ -353,7 +381,6 @@ class _Live:
                 grown = np.zeros(capacity, array.dtype)
                 grown[: self.size] = array[: self.size]
                 self.columns[name] = grown
-            self.base_ids = self.columns["ids"][: self.n_base]
         dim = len(next(iter(vectors.values())))
         stacked = np.zeros((len(self.overlay_ids) + len(added), dim), np.float32)
         stacked[: len(self.overlay_vectors)] = self.overlay_vectors

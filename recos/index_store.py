@@ -7,9 +7,14 @@ database's engine, host, port and name: two databases on one machine keep apart)
 - `dense.faiss`: exact (a flat inner-product index) or, from RECOS_ANN_MIN_PRODUCTS
   products, approximate (IVF with 8-bit scalar quantisation) whose best candidates are
   re-ranked exactly against `vectors.npy` (float32, memory-mapped, read row by row);
-- `columns/*.npy`: product ids (ascending), the filter columns and each row's versions,
-  with room after the rows for the overlay; mapped copy-on-write (a process's changes are
-  its own, and only the pages it changes cost it memory);
+- rows in product id order, or for an approximate snapshot grouped by category (top
+  category, category, id), so a category's rows are one contiguous range: a category
+  filter then checks a slice of the columns, not a gather from every row;
+- `columns/*.npy`: product ids, the filter columns and each row's versions, with room
+  after the rows for the overlay; mapped copy-on-write (a process's changes are its own,
+  and only the pages it changes cost it memory);
+- `lookup/`: each category's positions (its products' and its subcategories'), and the
+  product ids sorted with their positions (a product's row by binary search);
 - `lexical/`: BM25 postings and the SKU hashes, memory-mapped;
 - `meta.json`: model, size, kind and the watermark: the time the rows were read from, so a
   process replays the changes made since (`recos.index`).
@@ -38,6 +43,7 @@ import faiss
 import numpy as np
 from django.conf import settings
 from django.db import connection
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import Product
@@ -47,7 +53,9 @@ from .models import ProductEmbedding
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: columns as mapped .npy files, vocabulary as hashes
+# 2: columns as mapped .npy files, vocabulary as hashes; 3: the `lookup/` files, and an
+# approximate snapshot's rows grouped by category
+FORMAT = 3
 COLUMNS = (
     "ids",
     "price",
@@ -96,6 +104,13 @@ class BaseDense:
         self.ivf = (
             faiss.try_extract_index_ivf(dense) if not isinstance(dense, faiss.IndexFlat) else None
         )
+        if self.ivf is not None:
+            lists = faiss.downcast_InvertedLists(self.ivf.invlists)
+            if isinstance(lists, faiss.OnDiskInvertedLists):
+                # Mapped lists are in the page cache already; faiss's default starts 32
+                # prefetch threads per search to touch them, which doubled a 1M-row
+                # query's time (2.4 vs 1.3 ms unfiltered, 5.8 vs 1.5 ms filtered).
+                lists.prefetch_nthread = 0
         self.nprobe = settings.RECOS_ANN_NPROBE
         self.rerank = settings.RECOS_ANN_RERANK
 
@@ -175,6 +190,82 @@ class _RowReader:
             os.close(self._fd)
 
 
+class Lookup:
+    """A snapshot's positions by category and by product id, built with it and mapped.
+    A category's group holds the rows whose category or parent category it is (what a
+    category filter allows), ascending; rows whose category changed since, and the
+    overlay's, are the index's to add (`recos.index.ProductMatrix.category_rows`)."""
+
+    NAMES = ("keys", "starts", "positions", "ids", "id_positions")
+
+    def __init__(
+        self,
+        keys: np.ndarray,
+        starts: np.ndarray,
+        positions: np.ndarray,
+        ids: np.ndarray,
+        id_positions: np.ndarray,
+    ) -> None:
+        self.keys = keys  # category ids, ascending
+        self.starts = starts  # group i is positions[starts[i]:starts[i + 1]]
+        self.positions = positions
+        self.ids = ids  # the rows' product ids, ascending
+        self.id_positions = id_positions  # the row of each
+
+    def position(self, product_id: int) -> int | None:
+        """The snapshot row of a product, if it has one."""
+        at = int(np.searchsorted(self.ids, product_id))
+        if at < len(self.ids) and self.ids[at] == product_id:
+            return int(self.id_positions[at])
+        return None
+
+    @classmethod
+    def build(cls, columns: dict[str, np.ndarray], n: int) -> Lookup:
+        category, parent_category = columns["category"][:n], columns["parent_category"][:n]
+        rows = np.arange(n, dtype=np.int64)
+        has_parent = parent_category >= 0
+        keys = np.concatenate([category, parent_category[has_parent]])
+        positions = np.concatenate([rows, rows[has_parent]])
+        order = np.lexsort((positions, keys))
+        keys, positions = keys[order], positions[order]
+        unique, starts = np.unique(keys, return_index=True)
+        by_id = np.argsort(columns["ids"][:n], kind="stable")
+        return cls(
+            unique,
+            np.append(starts, len(keys)).astype(np.int64),
+            positions,
+            np.ascontiguousarray(columns["ids"][:n][by_id]),
+            by_id.astype(np.int64),
+        )
+
+    def group(self, category_id: int) -> np.ndarray | slice:
+        """The category's rows in the snapshot: a slice when they are contiguous (a
+        snapshot grouped by category), else their positions, ascending."""
+        at = int(np.searchsorted(self.keys, category_id))
+        if at >= len(self.keys) or self.keys[at] != category_id:
+            return slice(0, 0)
+        group = self.positions[int(self.starts[at]) : int(self.starts[at + 1])]
+        first, last = int(group[0]), int(group[-1])
+        return slice(first, last + 1) if last - first + 1 == len(group) else group
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir()
+        for name in self.NAMES:
+            np.save(directory / f"{name}.npy", getattr(self, name))
+
+    @classmethod
+    def load(cls, directory: Path) -> Lookup:
+        return cls(*(np.load(directory / f"{name}.npy", mmap_mode="r") for name in cls.NAMES))
+
+
+def category_order(columns: dict[str, np.ndarray]) -> np.ndarray:
+    """The row order of an approximate snapshot: by top category (the parent, or the
+    category itself), then category, then product id."""
+    parent, category = columns["parent_category"], columns["category"]
+    top = np.where(parent >= 0, parent, category)
+    return np.lexsort((columns["ids"], category, top))
+
+
 @dataclass
 class Snapshot:
     build_id: str
@@ -184,6 +275,7 @@ class Snapshot:
     columns: dict[str, np.ndarray]
     dense: BaseDense
     lexical: LexicalIndex
+    lookup: Lookup
 
 
 def _slug(text: str) -> str:
@@ -247,6 +339,7 @@ def snapshot_load(model_name: str) -> Snapshot | None:
             name: np.load(directory / "columns" / f"{name}.npy", mmap_mode="c") for name in COLUMNS
         }
         lexical = LexicalIndex.load(directory / "lexical", meta["size"])
+        lookup = Lookup.load(directory / "lookup")
     except (FileNotFoundError, RuntimeError, ValueError, KeyError):
         logger.exception("product index snapshot %s is unreadable; rebuilding", directory)
         return None
@@ -259,6 +352,7 @@ def snapshot_load(model_name: str) -> Snapshot | None:
         columns=columns,
         dense=BaseDense(dense, vectors),
         lexical=lexical,
+        lookup=lookup,
     )
 
 
@@ -303,8 +397,13 @@ def _write(model_name: str, directory: Path, *, threads: int, chunk_size: int = 
     """Stream the embeddings and filter columns into the snapshot's files, a chunk at a
     time (no per-row Python objects kept beyond the lexical texts)."""
     watermark = timezone.now()
-    rows = ProductEmbedding.objects.filter(model_name=model_name).order_by("product_id")
+    rows = ProductEmbedding.objects.filter(model_name=model_name)
     counted = rows.count()
+    if counted >= settings.RECOS_ANN_MIN_PRODUCTS:  # approximate: grouped by category
+        top = Coalesce("product__category__parent_id", "product__category_id")
+        rows = rows.order_by(top, "product__category_id", "product_id")
+    else:
+        rows = rows.order_by("product_id")
     dim = rows.values_list("dim", flat=True).first() or 1  # one model, one dimension
     vectors = np.lib.format.open_memmap(
         directory / "vectors.npy", mode="w+", dtype=np.float32, shape=(counted, dim)
@@ -381,7 +480,8 @@ def files_write(
     threads: int = 1,
 ) -> dict:
     """Write a snapshot's files into `directory` (which holds `vectors.npy` already, the
-    float32 rows in the order of `columns["ids"]`, ascending)."""
+    float32 rows in the order of the columns: by product id, or by `category_order` for
+    an approximate snapshot)."""
     n = len(columns["ids"])
     dense = _dense_build(vectors, vectors.shape[1], threads=threads)
     faiss.write_index(dense, str(directory / "dense.faiss"))
@@ -399,6 +499,7 @@ def files_write(
         del stored
     lexical = LexicalIndex(skus, texts)
     lexical.save(directory / "lexical")
+    Lookup.build(columns, n).save(directory / "lookup")
     meta = {
         "format": FORMAT,
         "model": model_name,

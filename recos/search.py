@@ -56,26 +56,46 @@ def distance_threshold(language: str) -> float:
 
 def filters_mask(matrix: index.ProductMatrix, filters: SearchFilters) -> np.ndarray:
     """Rows of `matrix` that satisfy `filters` (an unknown category or brand matches
-    nothing)."""
-    mask = matrix.active.copy()
-    if filters.in_stock:
-        mask &= matrix.in_stock
-    if filters.price_min is not None:
-        mask &= matrix.price >= float(filters.price_min)
-    if filters.price_max is not None:
-        mask &= matrix.price <= float(filters.price_max)
+    nothing). A category filter checks only the rows the index groups under it (in a
+    large, approximate index one contiguous range), not every row of the catalog."""
+    category_id = None
     if filters.category_slug:
         category = Category.objects.filter(slug=filters.category_slug).values_list("pk", flat=True)
         category_id = category.first()
         if category_id is None:
-            return np.zeros_like(mask)
-        mask &= (matrix.category == category_id) | (matrix.parent_category == category_id)
+            return np.zeros(len(matrix.ids), bool)
+    brand_ids: list[int] = []
     brands = {filters.brand_slug} if filters.brand_slug else set(filters.brand_slugs)
     if brands:
         brand_ids = list(Brand.objects.filter(slug__in=brands).values_list("pk", flat=True))
         if not brand_ids:
-            return np.zeros_like(mask)
-        mask &= np.isin(matrix.brand, brand_ids)
+            return np.zeros(len(matrix.ids), bool)
+
+    def allowed(rows: np.ndarray | slice) -> np.ndarray:
+        keep = matrix.active[rows].copy()
+        if category_id is not None:
+            keep &= (matrix.category[rows] == category_id) | (
+                matrix.parent_category[rows] == category_id
+            )
+        if filters.in_stock:
+            keep &= matrix.in_stock[rows]
+        if filters.price_min is not None:
+            keep &= matrix.price[rows] >= float(filters.price_min)
+        if filters.price_max is not None:
+            keep &= matrix.price[rows] <= float(filters.price_max)
+        if brand_ids:
+            keep &= np.isin(matrix.brand[rows], brand_ids)
+        return keep
+
+    parts = [slice(None)] if category_id is None else matrix.category_rows(category_id)
+    if parts == [slice(None)]:  # every row
+        return allowed(slice(None))
+    mask = np.zeros(len(matrix.ids), bool)
+    for rows in parts:
+        if isinstance(rows, slice):
+            mask[rows] = allowed(rows)
+        else:
+            mask[rows[allowed(rows)]] = True
     return mask
 
 

@@ -6,8 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
+from users.models import Customer
+
+from .lean_sql import (
+    lean_sql_all_fields,
+    lean_sql_fetch,
+    lean_sql_instance,
+    lean_sql_select_list,
+    lean_sql_value,
+)
 from .models import (
     Chat,
     DeliveryStatus,
@@ -29,7 +39,34 @@ def chat_get_with_customer(*, customer_id: int) -> Chat:
     inbox drain does around each turn), so the row cannot change under it. FOR UPDATE
     with the join would lock the customer row as well, and the webhook needs that row to
     store the customer's next message."""
-    return Chat.objects.select_related("customer").get(customer_id=customer_id)
+    row = lean_sql_fetch(_CHAT_WITH_CUSTOMER, [customer_id], one=True)
+    if not row:
+        raise Chat.DoesNotExist(f"customer {customer_id} has no chat")
+    split = len(_CHAT_FIELDS)
+    chat = lean_sql_instance(Chat, _CHAT_FIELDS, row[0][:split])
+    customer = lean_sql_instance(Customer, _CUSTOMER_FIELDS, row[0][split:])
+    # What select_related("customer") caches on a one-to-one: both directions.
+    Chat.customer.field.set_cached_value(chat, customer)
+    Chat.customer.field.remote_field.set_cached_value(customer, chat)
+    return chat
+
+
+# The turn's reads (see lean_sql: the same statements as the querysets, without compiling).
+_CHAT_FIELDS = lean_sql_all_fields(Chat)
+_CUSTOMER_FIELDS = lean_sql_all_fields(Customer)
+_CHAT_WITH_CUSTOMER = (
+    "SELECT "
+    + lean_sql_select_list("chat", _CHAT_FIELDS)
+    + ", "
+    + lean_sql_select_list("cust", _CUSTOMER_FIELDS)
+    + " FROM {chat} chat INNER JOIN {cust} cust ON cust.id = chat.customer_id"
+    " WHERE chat.customer_id = %s"
+)
+_INBOUND_TIMES = """
+SELECT msg.created_at FROM {msg} msg
+WHERE msg.chat_id = %s AND msg.direction = %s AND msg.created_at > %s
+ORDER BY msg.created_at DESC LIMIT %s
+"""
 
 
 def chat_list(*, handoff: bool | None = None, closed: bool | None = None) -> QuerySet[Chat]:
@@ -94,11 +131,11 @@ def chat_ids_inactive(*, before: datetime) -> list[int]:
 def message_inbound_times(*, chat: Chat, since: datetime, limit: int) -> list[datetime]:
     """When the chat's newest inbound messages (at most `limit`, newer than `since`) were
     recorded, newest first: one read of the (chat, created_at) index."""
-    return list(
-        Message.objects.filter(chat=chat, direction=Direction.INBOUND, created_at__gt=since)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
+    rows = lean_sql_fetch(
+        _INBOUND_TIMES,
+        [chat.pk, Direction.INBOUND.value, connection.ops.adapt_datetimefield_value(since), limit],
     )
+    return [lean_sql_value(Message, "created_at", created_at) for (created_at,) in rows]
 
 
 # --- Staff dashboard (bootstrap.dashboard) ------------------------------------------------

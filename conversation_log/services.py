@@ -18,6 +18,7 @@ from django.utils import timezone
 from users.selectors import customer_in_service_window
 
 from .exceptions import CustomerOptedOut, EmptyReply, OutsideServiceWindow
+from .lean_sql import lean_sql_all_fields, lean_sql_fetch, lean_sql_instance, lean_sql_select_list
 from .models import (
     CALLBACK_STATUSES,
     SHOP_EVENT_QUERY_MAX,
@@ -128,12 +129,24 @@ def chat_close_inactive(*, chat_id: int, inactive_before: datetime) -> bool:
     )
 
 
+# Run after every send, usually finding nothing (see lean_sql: the queryset's statement).
+_EARLY_FIELDS = lean_sql_all_fields(EarlyStatus)
+_EARLY_STATUSES = (
+    "SELECT "
+    + lean_sql_select_list("early", _EARLY_FIELDS)
+    + " FROM {early} early WHERE early.wamid = %s ORDER BY early.at, early.id"
+)
+
+
 def early_statuses_apply(*, wamid: str) -> int:
     """Apply the status callbacks that arrived before `wamid` was recorded, in the order
     Meta sent them, and drop them. Returns how many changed the message. A no-op while no
     outbound message holds `wamid`. (Parked statuses are rare: they are read first, so
     the usual call, right after a send, is one indexed read.)"""
-    early = list(EarlyStatus.objects.filter(wamid=wamid).order_by("at", "id"))
+    early = [
+        lean_sql_instance(EarlyStatus, _EARLY_FIELDS, row)
+        for row in lean_sql_fetch(_EARLY_STATUSES, [wamid])
+    ]
     if not early or not Message.objects.filter(wamid=wamid, direction=Direction.OUTBOUND).exists():
         return 0
     applied = sum(

@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from conversation_log.models import DeliveryStatus, Direction, Message
+from conversation_log.lean_sql import lean_sql_fetch, lean_sql_instance, lean_sql_select_list
+from conversation_log.models import Chat, DeliveryStatus, Direction, Message
 from conversation_log.services import CALLBACK_PREFIX, early_statuses_apply
 from project_core.metrics import OUTBOUND_SEND_SECONDS, OUTBOUND_SENDS, SWEEPER_REENQUEUED
 from project_core.task_policy import shop_task
+from users.models import Customer
 from wa_client.errors import GraphAPIError
 
 from .read_receipts import read_receipt_send
@@ -33,6 +35,7 @@ TEMPLATE_NOT_APPROVED_TITLE = "not sent: the template is no longer approved"
 # A queued message this old whose drain has not run is re-triggered by the sweep.
 OUTBOX_SWEEP_AFTER_SECONDS = 15
 _UNSENT = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
+_UNSENT_VALUES = tuple(status.value for status in _UNSENT)
 
 
 def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
@@ -50,9 +53,11 @@ class _Wait:
 
 
 _BUSY = object()  # another drain holds the chat's oldest message (its lease runs)
-# What a drain reads of the message it claims and of its customer: all it uses (a deferred
-# column would cost a query of its own), not the 40-odd columns of three tables.
-_CLAIM_FIELDS = (
+# The head of a chat's outbox and its customer: all a drain reads of them (the claim, the
+# send, the opt-out check), not the 40-odd columns of three tables. Written out rather
+# than compiled from a queryset each time (see conversation_log.lean_sql).
+_HEAD_FIELDS = (
+    "id",
     "status",
     "lease_until",
     "next_attempt_at",
@@ -60,9 +65,45 @@ _CLAIM_FIELDS = (
     "allow_opted_out",
     "msg_type",
     "body",
-    "chat__customer__wa_id",
-    "chat__customer__opted_out",
+    "chat_id",
 )
+_HEAD_CUSTOMER_FIELDS = ("id", "wa_id", "opted_out")
+_OUTBOX_HEAD = (
+    "SELECT "
+    + lean_sql_select_list("msg", _HEAD_FIELDS)
+    + ", "
+    + lean_sql_select_list("cust", _HEAD_CUSTOMER_FIELDS)
+    + """
+FROM {msg} msg
+INNER JOIN {chat} chat ON chat.id = msg.chat_id
+INNER JOIN {cust} cust ON cust.id = chat.customer_id
+WHERE msg.chat_id = %s AND msg.direction = %s AND msg.status IN (%s, %s)
+ORDER BY msg.created_at, msg.id LIMIT 1
+"""
+)
+_OUTBOX_ANY_UNSENT = """
+SELECT 1 FROM {msg} msg
+WHERE msg.chat_id = %s AND msg.direction = %s AND msg.status IN (%s, %s) LIMIT 1
+"""
+
+
+def _outbox_head(chat_id: int) -> Message | None:
+    """The chat's oldest unsent outbound message with its chat and customer cached, as
+    `select_related("chat__customer").only(...)` would load them; None when none is left."""
+    rows = lean_sql_fetch(
+        _OUTBOX_HEAD, [chat_id, Direction.OUTBOUND.value, *_UNSENT_VALUES], one=True
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    split = len(_HEAD_FIELDS)
+    head = lean_sql_instance(Message, _HEAD_FIELDS, row[:split])
+    customer = lean_sql_instance(Customer, _HEAD_CUSTOMER_FIELDS, row[split:])
+    chat = lean_sql_instance(Chat, ("id", "customer_id"), (head.chat_id, customer.pk))
+    Chat.customer.field.set_cached_value(chat, customer)
+    Chat.customer.field.remote_field.set_cached_value(customer, chat)
+    Message.chat.field.set_cached_value(head, chat)
+    return head
 
 
 def _claim_next(chat_id: int, *, eager: bool) -> Message | _Wait | object | None:
@@ -76,13 +117,7 @@ def _claim_next(chat_id: int, *, eager: bool) -> Message | _Wait | object | None
     Celery retry would)."""
     while True:
         now = timezone.now()
-        head = (
-            Message.objects.select_related("chat__customer")
-            .only(*_CLAIM_FIELDS)
-            .filter(chat_id=chat_id, direction=Direction.OUTBOUND, status__in=_UNSENT)
-            .order_by("created_at", "id")
-            .first()
-        )
+        head = _outbox_head(chat_id)
         if head is None:
             return None
         if head.status == DeliveryStatus.SENDING and head.lease_until and head.lease_until > now:
@@ -103,9 +138,11 @@ def _claim_next(chat_id: int, *, eager: bool) -> Message | _Wait | object | None
 def _unsent_left(chat_id: int) -> bool:
     """Whether the chat still has a message to send (one read, no lock): a reply queued
     while this drain was sending, whose own drain found the chat busy and left it to us."""
-    return Message.objects.filter(
-        chat_id=chat_id, direction=Direction.OUTBOUND, status__in=_UNSENT
-    ).exists()
+    return bool(
+        lean_sql_fetch(
+            _OUTBOX_ANY_UNSENT, [chat_id, Direction.OUTBOUND.value, *_UNSENT_VALUES], one=True
+        )
+    )
 
 
 def _mine(message: Message):

@@ -114,6 +114,7 @@ eval-db: setup
 eval: eval-db
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev --failures 60
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev2 --failures 60
+	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev3 --failures 60
 
 eval-blind: eval-db
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set blind $(BLIND_FLOORS)

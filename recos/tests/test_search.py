@@ -229,3 +229,39 @@ def test_of_models_named_alike_the_one_in_stock_then_the_plainest_answers(traine
     # s25" names both phones, in stock: the plainest name, the base model
     assert product_named("playstation 5 available?") == slim
     assert product_named("galaxy s25 price?") == base
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "slug"),
+    [
+        ("earphones for jogging and the gym", "en", "wireless-earbuds"),
+        ("ابي سماعات للجري والنادي", "ar", "wireless-earbuds"),
+        ("a big screen to watch the football", "en", "tvs"),
+        ("شاشة كبيرة نشوف فيها المباريات", "ar", "tvs"),
+        ("thank you so much", "en", None),
+        ("شكرا لك", "ar", None),
+    ],
+)
+def test_what_a_request_is_for_names_a_category_in_either_language(
+    catalog, monkeypatch, query, language, slug
+):
+    # given: what two categories are for, in English and Arabic
+    from inventory.models import Category
+    from recos import index
+    from recos.encoders import get_encoder
+    from recos.language import encoder_text
+    from recos.search import category_profiles, use_case_category
+
+    monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    Category.objects.filter(slug="wireless-earbuds").update(
+        search_terms="small wireless buds for running, the gym and workouts. "
+        "سماعات بلوتوث صغيرة للجري والرياضة والنادي"
+    )
+    Category.objects.filter(slug="tvs").update(
+        search_terms="a big screen to watch movies and football matches. "
+        "شاشة كبيرة للافلام والمباريات"
+    )
+    category_profiles.invalidate()
+    vector = get_encoder().encode([encoder_text(query)])[0]
+    # when / then: each language against the terms in its own language; thanks is no use
+    assert use_case_category(vector, language) == slug

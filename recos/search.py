@@ -23,7 +23,7 @@ from project_core.metrics import SEARCH_SECONDS
 
 from . import index
 from .encoders import get_encoder
-from .language import FOR_MARKER, encoder_text, latin_spelled, normalise, script_counts
+from .language import FOR_MARKER, encoder_text, latin_spelled, normalise
 from .lexical import lexical_tokens
 
 RRF_K = 60
@@ -278,7 +278,7 @@ def product_search(request: SearchRequest) -> SearchResult:
     if vector is not None and not request.category_slug:
         # No product type named: what the customer wants it for may say ("something to
         # listen to music while running" → earbuds).
-        request = replace(request, category_slug=use_case_category(vector, request.language))
+        request = replace(request, category_slug=use_case_category(vector))
     result = _policy(request, vector)
     if request.category_slug and not (result.products or result.nearest):
         # The type hint matched nothing at all: the words alone decide.
@@ -347,17 +347,14 @@ def _search(
 
 _FEW = 3  # fewer products of the named type than this: other types the words found follow
 
-# A request this close to a category's search terms names that category by its use, per
-# language: the encoder places Arabic further from everything (nonsense and other
-# questions measured at 0.85 and beyond in Arabic).
-USE_CASE_DISTANCE = {"en": 0.72, "ar": 0.82}
+# A request this close to a category's search terms names that category by its use.
+USE_CASE_DISTANCE = 0.72
 
 
 @dataclass(frozen=True)
 class CategoryProfiles:
-    slugs: list[str]  # a category's slug once per row
-    languages: list[str]  # the language each row serves
-    vectors: np.ndarray  # (n, d) float32
+    slugs: list[str]
+    vectors: np.ndarray  # (n, d) float32, one row per category with search terms
 
 
 def _category_version(model_name: str) -> tuple:
@@ -365,26 +362,10 @@ def _category_version(model_name: str) -> tuple:
 
 
 def _category_load(model_name: str) -> CategoryProfiles:
-    # English requests against each category's names and terms in both languages; Arabic
-    # ones against its Arabic name and terms alone, which the encoder places closer to an
-    # Arabic request than the mixed text (measured: a third more Arabic use cases found).
-    slugs: list[str] = []
-    languages: list[str] = []
-    texts: list[str] = []
-    for category in Category.objects.filter(active=True):
-        terms = category.search_terms.strip()
-        if not terms:
-            continue
-        arabic = " ".join(w for w in terms.split() if script_counts(w)[0])
-        rows = [("en", f"{category.name_en}. {category.name_ar}. {terms}")]
-        if arabic:
-            rows.append(("ar", f"{category.name_ar}. {arabic}"))
-        for language, text in rows:
-            slugs.append(category.slug)
-            languages.append(language)
-            texts.append(text)
+    categories = [c for c in Category.objects.filter(active=True) if c.search_terms.strip()]
+    texts = [f"{c.name_en}. {c.name_ar}. {c.search_terms}" for c in categories]
     vectors = get_encoder(model_name).encode(texts) if texts else np.zeros((0, 1), np.float32)
-    return CategoryProfiles(slugs, languages, vectors)
+    return CategoryProfiles([c.slug for c in categories], vectors)
 
 
 category_profiles: index.VersionedCache[CategoryProfiles] = index.VersionedCache(
@@ -392,17 +373,15 @@ category_profiles: index.VersionedCache[CategoryProfiles] = index.VersionedCache
 )
 
 
-def use_case_category(vector: np.ndarray, language: str = "en") -> str | None:
+def use_case_category(vector: np.ndarray) -> str | None:
     """The category whose search terms (what customers use it for) are closest to the
     request, if close enough; nonsense is far from every one of them."""
     profiles = category_profiles.get(get_encoder().name)
-    language = language if language in USE_CASE_DISTANCE else "en"
-    rows = [i for i, served in enumerate(profiles.languages) if served == language]
-    if not rows:
+    if not profiles.slugs:
         return None
-    distances = 1.0 - profiles.vectors[rows] @ vector
+    distances = 1.0 - profiles.vectors @ vector
     best = int(np.argmin(distances))
-    return profiles.slugs[rows[best]] if distances[best] <= USE_CASE_DISTANCE[language] else None
+    return profiles.slugs[best] if distances[best] <= USE_CASE_DISTANCE else None
 
 
 def _listing(filters: SearchFilters, category_slug: str | None, limit: int) -> list[Product]:

@@ -11,7 +11,7 @@ from orders.calculations import format_money
 from recos.search import SearchRequest, product_named, product_search
 
 from ..state_router import register
-from .base import DECLINE, State, StateResult, TurnContext
+from .base import State, StateResult, TurnContext
 from .common import join_lines, menu_button, product_missing, stock_label
 
 COMPARE_MAX = 3
@@ -62,10 +62,7 @@ class CompareState(State):
     def handle(self, ctx: TurnContext) -> StateResult:
         u = ctx.understanding
         if u is not None and not ctx.payload:
-            parts = u.slots.get("compared") or []
-            if len(parts) < 2 and u.names_products and len(ctx.data.get("compare") or []) < 2:
-                return DECLINE  # "بكسل ٨ برو" read as a comparison: one product, a search
-            _compare_typed(ctx, parts)
+            _compare_typed(ctx, u.slots.get("compared") or [])
             ctx.payload = "show"
         action, _sep, sku = ctx.payload.partition(":")
         skus: list[str] = [s for s in ctx.data.get("compare", []) if isinstance(s, str)]

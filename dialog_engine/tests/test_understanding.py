@@ -637,26 +637,3 @@ def test_an_after_sale_message_naming_a_brand_tries_the_faq_before_the_search():
     )
     # then: a close FAQ first, at its usual distance, then the search
     assert route_text(complaint)[:2] == [("faq_answer", FAQ_TRY), ("search", "")]
-
-
-@pytest.mark.parametrize(("built", "declined"), [([], True), (["SKU-1", "SKU-2"], False)])
-def test_one_product_read_as_a_comparison_is_left_to_the_search(built, declined):
-    # given: "بكسل ٨ برو" classified as a comparison, one product named, nothing to compare
-    from dialog_engine.states.base import DECLINE, TurnContext
-    from dialog_engine.states.compare import CompareState
-    from intent_classifier.types import IntentName
-    from intent_classifier.understanding import Understanding
-
-    u = Understanding(
-        "بكسل ٨ برو",
-        "بكسل 8 برو",
-        IntentName.COMPARE,
-        0.61,
-        {"brand": "google", "category": "android-phones"},
-    )
-    ctx = TurnContext(customer=None, chat=None, event=None, language="ar", data={"compare": built})
-    ctx.understanding = u
-    # when
-    result = CompareState().handle(ctx)
-    # then: declined (the search answers) unless a comparison is already built
-    assert (result is DECLINE) is declined

@@ -1,4 +1,4 @@
-"""Who may push a failed order to Shopify again from the admin."""
+"""Who may push a failed order to Shopify, or cancel it there, again from the admin."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bootstrap.roles import ORDERS_MANAGER, roles_sync
-from connectors.shopify_admin.models import OrderPush, PushStatus
+from connectors.shopify_admin.models import CancelPushStatus, OrderPush, PushStatus
 
 from .orders_setup import place_order
 
@@ -68,3 +68,40 @@ def test_staff_who_may_only_view_pushes_cannot_push_again(
     push.refresh_from_db()
     assert push.status == PushStatus.FAILED
     assert callbacks == []
+
+
+def test_staff_who_may_only_view_pushes_cannot_cancel_in_shopify_again(
+    django_user_model, django_capture_on_commit_callbacks
+):
+    # given: a cancellation Shopify refused
+    viewer = _staff(django_user_model, "viewer", perms=["view_orderpush"])
+    push = _failed_push()
+    OrderPush.objects.filter(pk=push.pk).update(
+        status=PushStatus.PUSHED, cancel_status=CancelPushStatus.FAILED
+    )
+    # when: the action is posted anyway (it is not offered to them)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        viewer.post(reverse(CHANGELIST), {"action": "retry_cancel", "_selected_action": [push.pk]})
+    # then: nothing changed and nothing was enqueued
+    push.refresh_from_db()
+    assert push.cancel_status == CancelPushStatus.FAILED
+    assert callbacks == []
+
+
+def test_an_orders_manager_cancels_in_shopify_again(
+    django_user_model, django_capture_on_commit_callbacks
+):
+    # given: a cancellation Shopify refused
+    roles_sync()
+    manager = _staff(django_user_model, "manager", group=ORDERS_MANAGER)
+    push = _failed_push()
+    OrderPush.objects.filter(pk=push.pk).update(
+        status=PushStatus.PUSHED, cancel_status=CancelPushStatus.FAILED
+    )
+    # when
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        manager.post(reverse(CHANGELIST), {"action": "retry_cancel", "_selected_action": [push.pk]})
+    # then: pending again, its task enqueued after commit
+    push.refresh_from_db()
+    assert push.cancel_status == CancelPushStatus.PENDING
+    assert len(callbacks) == 1

@@ -33,8 +33,9 @@ from .console import ConsoleCustomer
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "dialog_engine" / "eval"
 BLIND_FILES = {"en": "blind_en.yaml", "ar": "blind_ar.yaml"}
-# Tuned on: `dev.yaml` (catalogue in view), `dev2.yaml` and `dev3.yaml` (brief only).
-DEV_SETS = ("dev", "dev2", "dev3")
+# Tuned on: `dev.yaml` (catalogue in view), `dev2.yaml`, `dev3.yaml` and `dev4.yaml` (brief
+# only).
+DEV_SETS = ("dev", "dev2", "dev3", "dev4")
 EVAL_PHONE_PREFIX = "19990"  # eval customers are deleted after the run
 
 # A product type → the category slugs it accepts (a product in a child category counts).
@@ -212,11 +213,11 @@ class Outcome:
 
 
 def _skus(options: Iterable[Any]) -> list[str]:
-    """Products shown, in order: list rows `prd:SKU` and a card's `add:`/`ntf:` button."""
+    """Products shown, in order: list rows `prd:SKU` and a card's `add:`/`ntf:`/`oos:` button."""
     found: list[str] = []
     for option in options:
         prefix, _sep, payload = option.id.partition(":")
-        if prefix in {"prd", "add", "ntf"} and payload and payload not in found:
+        if prefix in {"prd", "add", "ntf", "oos"} and payload and payload not in found:
             found.append(payload.split(":")[0])
     return found
 

@@ -139,7 +139,8 @@ def route_text(understanding: Understanding) -> list[Route]:
     """The states to try, in order, for free text, with their payloads; a state that
     declines passes the turn to the next one.
 
-    - an order number → its status (or its cancellation, confirmed there);
+    - an order number, ours or as the customer quotes it ("order 10234", not in "how do
+      I …") → its status (or its cancellation, confirmed there);
     - a fixed command → the state declaring it, acting at once ("reset", "english");
     - two products to compare → the comparison;
     - a text naming products with an intent that is not about them, or unsure → search;
@@ -152,9 +153,10 @@ def route_text(understanding: Understanding) -> list[Route]:
       FAQ, else a clarifying question with buttons.
     """
     u = understanding
-    if "order_number" in u.slots:
+    number = u.slots.get("order_number") or ("" if u.how_to else u.slots.get("order_ref"))
+    if number:
         wanted = "cancel_order" if u.intent == IntentName.CANCEL_ORDER else "order_status"
-        return [(wanted, u.slots["order_number"])]
+        return [(wanted, number)]
     declared = _INTENTS.get(u.intent)
     if u.command and declared is not None:
         return [(declared.name, _command_payload(u))]
@@ -168,7 +170,14 @@ def route_text(understanding: Understanding) -> list[Route]:
         if u.confident and declared is not None and u.intent in _EXPLAINED:
             routes.append((declared.name, ""))
         routes.append((FAQ_STATE, ""))
-    elif u.names_products and (u.intent in _NOT_ABOUT_PRODUCTS or not u.confident):
+    elif u.names_products and (
+        u.intent in _NOT_ABOUT_PRODUCTS
+        or not u.confident
+        # "pixel 8 pro", "arabic english keyboard": a product named, no comparison or
+        # language switch asked for
+        or (u.intent == IntentName.COMPARE and not u.compares)
+        or u.intent == IntentName.LANGUAGE
+    ):
         if u.after_sale:
             # "the laptop i got has a cracked screen": the customer's own product, so a
             # close FAQ (damaged, wrong item, returns) answers before any search.

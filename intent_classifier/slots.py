@@ -143,8 +143,10 @@ _RANGE_JOIN = r"and|to|till|until|-|–|و|الى|الي|لين|ل|حتى|حتي
 _RANGE = re.compile(
     rf"(?:(?:{_RANGE_START})\s*)?{_AMOUNT}\s*(?:{_RANGE_JOIN})\s*{_AMOUNT}", re.IGNORECASE
 )
-_MAX = re.compile(rf"(?<!\w)(?:{_MAX_WORDS})\s*(?:of\s*)?{_AMOUNT}", re.IGNORECASE)
-_MIN = re.compile(rf"(?<!\w){_MIN_WORDS}\s*{_AMOUNT}", re.IGNORECASE)
+# An Arabic direction word may carry a clitic: "بأقل من ٨٠٠", "وتحت ٥٠٠", "بحوالي ٣٠٠".
+_CLITIC = r"(?:وب|ب|و|ف)?"
+_MAX = re.compile(rf"(?<!\w){_CLITIC}(?:{_MAX_WORDS})\s*(?:of\s*)?{_AMOUNT}", re.IGNORECASE)
+_MIN = re.compile(rf"(?<!\w){_CLITIC}{_MIN_WORDS}\s*{_AMOUNT}", re.IGNORECASE)
 # Direction words after the amount: "600 max", "2000 and above", "٢٠٠٠ وفوق".
 _MAX_AFTER = re.compile(
     rf"{_AMOUNT}\s*(?:max(?:imum)?|or less|or under|or below|and under|and below|tops|"
@@ -156,7 +158,7 @@ _MIN_AFTER = re.compile(
     r"او اكثر|واكثر|وطالع|وانت طالع)(?!\w)",
     re.IGNORECASE,
 )
-_LOOSE_MAX = re.compile(rf"(?<!\w)(?:{_LOOSE_MAX_WORDS})\s*{_AMOUNT}(?!\w)", re.IGNORECASE)
+_LOOSE_MAX = re.compile(rf"(?<!\w){_CLITIC}(?:{_LOOSE_MAX_WORDS})\s*{_AMOUNT}(?!\w)", re.IGNORECASE)
 _LOOSE_MAX_AFTER = re.compile(
     rf"{_AMOUNT}\s*(?:budget|is my budget|is all i have|or so|ish|تقريبا|ميزانيتي|بس)(?!\w)",
     re.IGNORECASE,
@@ -1193,6 +1195,26 @@ def order_number(text: str) -> str | None:
     return order_number_find(normalise(text))
 
 
+# An order reference in another form than ours: the customer's own number for an order
+# ("order 10234", "order no. 10234", "#10577", "طلب رقم ١٠٢٣٤", "رقم طلبي 10577"), four or
+# more digits right after an order word (a price or capacity is not one: "order 20000mah").
+_ORDER_REF = re.compile(
+    r"(?:\border(?:\s*(?:no\.?|num(?:ber)?|id|ref(?:erence)?|#|:))*"
+    r"|(?<!\w)(?:رقم\s+)?(?:ال)?طلب(?:ي|يتي|يه)?(?:\s*(?:رقم|#|:))*"
+    r"|(?<![\w#])#)"
+    r"\s*#?\s*(\d{4,10})(?![\w.,])(?!\s*(?:sar|sr|riyals?|usd|\$|dollars?|ريال|دولار|ر\.?س))",
+    re.IGNORECASE,
+)
+
+
+def order_reference(text: str) -> str | None:
+    """The number a customer gives for an order when it is not in our format (a customer
+    quoting an older or external number): the order states look it up and say so when
+    it is not theirs."""
+    match = _ORDER_REF.search(normalise(text))
+    return match.group(1) if match else None
+
+
 def quantity(text: str) -> int | None:
     plain = normalise(text)
     match = _QUANTITY.search(plain)
@@ -1277,6 +1299,18 @@ def _roles(plain: str) -> list[tuple[int, str]]:
     return sorted(marks)
 
 
+def _misspelt(name: str, word: str) -> bool:
+    """Whether `word` reads as a misspelling of `name`: the same first letter, a length
+    within one (two for a name over five letters: "lapotp"), and close by difflib
+    ("brands" is not "band", "sonny" is "sony")."""
+    slack = 2 if len(name) > 5 else 1
+    return (
+        name[0] == word[0]
+        and abs(len(name) - len(word)) <= slack
+        and SequenceMatcher(None, name, word).ratio() >= _FUZZY_MIN
+    )
+
+
 def _spelling_fixed(plain: str, names: tuple[tuple[str, str], ...]) -> str:
     """`plain` with a misspelt Latin word of a name of several words put right when that
     makes the whole name ("bussiness laptop" → "business laptop"); other words as typed."""
@@ -1286,13 +1320,7 @@ def _spelling_fixed(plain: str, names: tuple[tuple[str, str], ...]) -> str:
     for i, word in enumerate(words):
         if len(word) < 4 or not (word.isascii() and word.isalpha()) or word in _known_words():
             continue
-        close = [
-            v
-            for v in vocabulary
-            if v[0] == word[0]
-            and abs(len(v) - len(word)) <= 2
-            and SequenceMatcher(None, v, word).ratio() >= _FUZZY_MIN
-        ]
+        close = [v for v in vocabulary if _misspelt(v, word)]
         if not close:
             continue
         best = max(close, key=lambda v: SequenceMatcher(None, v, word).ratio())
@@ -1344,13 +1372,7 @@ def _find_all(names: tuple[tuple[str, str], ...], plain: str) -> list[_Found]:
             start < t_end and end > t_start for t_start, t_end in taken
         ):
             continue
-        close = [
-            n
-            for n in single
-            if n[0] == match.group(0)[0]
-            and abs(len(n) - (end - start)) <= 2
-            and SequenceMatcher(None, n, match.group(0)).ratio() >= _FUZZY_MIN
-        ]
+        close = [n for n in single if _misspelt(n, match.group(0))]
         if close:
             name = max(close, key=lambda n: SequenceMatcher(None, n, match.group(0)).ratio())
             taken.append((start, end))
@@ -1359,9 +1381,47 @@ def _find_all(names: tuple[tuple[str, str], ...], plain: str) -> list[_Found]:
 
 
 def _known_words() -> frozenset[str]:
-    """Words that are a name or category word themselves: never "corrected" to another
-    ("gaming" is not a misspelt "garmin")."""
-    return _words_of(_catalog_names())
+    """Words that are a name or category word themselves, or everyday chat words: never
+    "corrected" to another ("gaming" is not a misspelt "garmin", "speak" not "speaker")."""
+    return _words_of(_catalog_names()) | _chat_words()
+
+
+# Intents whose examples name no products: their words are everyday words, not typos.
+_CHAT_INTENTS = (
+    "greeting",
+    "goodbye",
+    "help",
+    "menu",
+    "show_cart",
+    "clear_cart",
+    "checkout",
+    "order_status",
+    "my_orders",
+    "cancel_order",
+    "human",
+    "feedback",
+    "language",
+    "opt_out",
+    "opt_in",
+    "reset",
+    "affirm",
+    "deny",
+    "thanks",
+    "brands",
+)
+
+
+@lru_cache(maxsize=1)
+def _chat_words() -> frozenset[str]:
+    from .classifier import examples  # the classifier reads this module's rules
+
+    labelled = examples()
+    return frozenset(
+        word
+        for intent in _CHAT_INTENTS
+        for text in labelled.get(intent, {}).get("en", [])
+        for word in re.findall(r"[a-z]{4,}", normalise(text))
+    )
 
 
 @lru_cache(maxsize=2)
@@ -1434,6 +1494,19 @@ _COMPARE_SPLIT = re.compile(
 )
 
 
+_COMPARE_CUE = re.compile(
+    r"\b(?:better|side by side|or)\b|(?:^|\s)(?:ولا|او|ضد|افضل|احسن|جنب بعض)(?:\s|$)",
+    re.IGNORECASE,
+)
+
+
+def compare_asked(text: str) -> bool:
+    """Whether the text asks for a comparison ("vs", "what's the difference", "قارن"):
+    without such words a product name is a search, whatever the classifier leans to."""
+    plain = normalise(text)
+    return bool(_COMPARE_WORDS.search(plain) or _COMPARE_CUE.search(plain))
+
+
 def compared(text: str) -> list[str]:
     """The products a comparison names: "compare iphone 15 and galaxy s24" → two parts."""
     plain = normalise(text)
@@ -1477,6 +1550,8 @@ def extract(text: str) -> dict[str, Any]:
     number = order_number(text)
     if number:
         slots["order_number"] = number
+    elif reference := order_reference(text):
+        slots["order_ref"] = reference
     count = quantity(text)
     if count:
         slots["quantity"] = count

@@ -70,6 +70,7 @@ class Slots(TypedDict, total=False):
     number: int  # the whole message is a number ("2", "ثنتين"): an answer to a question
     product_ref: str  # a SKU or the product words the customer named
     order_number: str  # ORDER_NUMBER_PREFIX-YYYYMMDD-NNNN, upper case
+    order_ref: str  # digits the customer gave for an order, not in our format ("10234")
     language: Literal["en", "ar"]
     query: str  # the words to search products with (normalised, budget words cut out)
     brands: list[str]  # every brand the product may be of, when more than one is named

@@ -63,6 +63,7 @@ class Understanding:
     question: bool = False  # it asks something ("?", a question word first)
     how_to: bool = False  # it asks how to do something ("how do I pair …", "كيف اربط …")
     after_sale: bool = False  # it speaks of something bought or delivered ("i got …")
+    compares: bool = False  # it asks to compare ("vs", "which is better", "قارن", "ولا")
     query: str = ""  # the words to search products with (budget words cut out)
     source: str = "local"
 
@@ -101,6 +102,7 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         question=bool(_QUESTION.search(plain)),
         how_to=bool(_HOW_TO.search(plain)),
         after_sale=bool(_AFTER_SALE.search(plain)),
+        compares=slot_rules.compare_asked(text),
         query=intent.slots.get("query", ""),
         source=intent.source,
     )

@@ -278,7 +278,7 @@ def product_search(request: SearchRequest) -> SearchResult:
     if vector is not None and not request.category_slug:
         # No product type named: what the customer wants it for may say ("something to
         # listen to music while running" → earbuds).
-        request = replace(request, category_slug=use_case_category(vector))
+        request = replace(request, category_slug=use_case_category(vector, words))
     result = _policy(request, vector)
     if request.category_slug and not (result.products or result.nearest):
         # The type hint matched nothing at all: the words alone decide.
@@ -290,29 +290,43 @@ def _policy(request: SearchRequest, vector: np.ndarray | None) -> SearchResult:
     found = _search(request, request.limits, vector)
     if found:
         return SearchResult(found)
+    priced = request.price_min is not None or request.price_max is not None
+    # The named brands' products of the named type, at any price: the nearest beyond a
+    # price limit come from them (never from other types, which the heading would not name).
+    of_brand = (
+        _search(request, SearchFilters(brand_slugs=request.brand_slugs), vector, others=False)
+        if priced
+        else []
+    )
+    below = []
+    if request.price_min is not None:
+        below = sorted((p for p in of_brand if p.price < request.price_min), key=lambda p: -p.price)
+    if request.brand_slugs and below:
+        # More budget than that brand needs ("samsung tab between 1000 and 1500" when its
+        # dearest tablet is 800): its dearest, before other brands at the price.
+        return SearchResult([], below, LimitBroken.PRICE_MIN)
     if request.brand_slugs:
-        nearest = _search(request, replace(request.limits, brand_slugs=()), vector)
+        nearest = _search(request, replace(request.limits, brand_slugs=()), vector, others=False)
         if nearest:
             return SearchResult([], nearest, LimitBroken.BRAND)
-    if request.price_min is None and request.price_max is None:
-        return SearchResult([])
-    nearest = _search(request, SearchFilters(brand_slugs=request.brand_slugs), vector)
     if request.price_max is not None:
-        above = sorted((p for p in nearest if p.price > request.price_max), key=lambda p: p.price)
+        above = sorted((p for p in of_brand if p.price > request.price_max), key=lambda p: p.price)
         if above:
             return SearchResult([], above, LimitBroken.PRICE_MAX)
-    if request.price_min is not None:
-        below = sorted((p for p in nearest if p.price < request.price_min), key=lambda p: -p.price)
-        if below:
-            return SearchResult([], below, LimitBroken.PRICE_MIN)
+    if below:
+        return SearchResult([], below, LimitBroken.PRICE_MIN)
     return SearchResult([])
 
 
 def _search(
-    request: SearchRequest, filters: SearchFilters, vector: np.ndarray | None
+    request: SearchRequest,
+    filters: SearchFilters,
+    vector: np.ndarray | None,
+    *,
+    others: bool = True,
 ) -> list[Product]:
     """The ranked products within `filters`; with a type hint, only when that type has
-    some (its products first, then the others the words found)."""
+    some (its products first, then, with `others`, the other types the words found)."""
     words = request.query.strip()
     limited = filters.brand_slugs or filters.price_min is not None or filters.price_max is not None
     if vector is None:
@@ -335,10 +349,10 @@ def _search(
             return []
         # Other types the words found follow only when the named type has few products:
         # a page of gaming laptops needs no gaming mice after it.
-        others = [p for p in products if p not in of_type] if len(of_type) < _FEW else []
+        rest = [p for p in products if p not in of_type] if others and len(of_type) < _FEW else []
         # In stock first within each group: an iPhone out of stock still comes before
         # the iPads the words also found.
-        return (_in_stock_first(of_type) + _in_stock_first(others))[: request.limit]
+        return (_in_stock_first(of_type) + _in_stock_first(rest))[: request.limit]
     if not products and limited:
         # "gift under $50", "acer nitro": the words found nothing, the limits are the ask.
         products = _listing(filters, None, request.limit)
@@ -349,12 +363,20 @@ _FEW = 3  # fewer products of the named type than this: other types the words fo
 
 # A request this close to a category's search terms names that category by its use.
 USE_CASE_DISTANCE = 0.72
+# An Arabic request for "something" for a use ("ابغى شي لولدي يتفرج فيه كرتون") is matched
+# against the Arabic terms alone, within a wider distance: the encoder places dialect far
+# from the mixed-language profile. Only such a request: any Arabic text within 0.82 of a
+# category would turn commands the classifier is unsure of into searches.
+ARABIC_USE_CASE_DISTANCE = 0.82
+_THING = re.compile(r"(?:^|\s)(?:شي|شيء|اشي|حاجه|جهاز)(?:\s|$)")
+_ARABIC_WORD = re.compile(r"[\u0600-\u06ff]")
 
 
 @dataclass(frozen=True)
 class CategoryProfiles:
     slugs: list[str]
     vectors: np.ndarray  # (n, d) float32, one row per category with search terms
+    arabic: np.ndarray  # the same rows from the Arabic name and terms alone
 
 
 def _category_version(model_name: str) -> tuple:
@@ -363,9 +385,17 @@ def _category_version(model_name: str) -> tuple:
 
 def _category_load(model_name: str) -> CategoryProfiles:
     categories = [c for c in Category.objects.filter(active=True) if c.search_terms.strip()]
+    if not categories:
+        return CategoryProfiles([], np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32))
+    encoder = get_encoder(model_name)
     texts = [f"{c.name_en}. {c.name_ar}. {c.search_terms}" for c in categories]
-    vectors = get_encoder(model_name).encode(texts) if texts else np.zeros((0, 1), np.float32)
-    return CategoryProfiles([c.slug for c in categories], vectors)
+    arabic = [
+        " ".join([c.name_ar, *(w for w in c.search_terms.split() if _ARABIC_WORD.search(w))])
+        for c in categories
+    ]
+    return CategoryProfiles(
+        [c.slug for c in categories], encoder.encode(texts), encoder.encode(arabic)
+    )
 
 
 category_profiles: index.VersionedCache[CategoryProfiles] = index.VersionedCache(
@@ -373,15 +403,21 @@ category_profiles: index.VersionedCache[CategoryProfiles] = index.VersionedCache
 )
 
 
-def use_case_category(vector: np.ndarray) -> str | None:
+def use_case_category(vector: np.ndarray, words: str = "") -> str | None:
     """The category whose search terms (what customers use it for) are closest to the
-    request, if close enough; nonsense is far from every one of them."""
+    request (`vector`, of `words`), if close enough; nonsense is far from every one."""
     profiles = category_profiles.get(get_encoder().name)
     if not profiles.slugs:
         return None
     distances = 1.0 - profiles.vectors @ vector
     best = int(np.argmin(distances))
-    return profiles.slugs[best] if distances[best] <= USE_CASE_DISTANCE else None
+    if distances[best] <= USE_CASE_DISTANCE:
+        return profiles.slugs[best]
+    if not (_THING.search(words) and _ARABIC_WORD.search(words)):
+        return None
+    distances = 1.0 - profiles.arabic @ vector
+    best = int(np.argmin(distances))
+    return profiles.slugs[best] if distances[best] <= ARABIC_USE_CASE_DISTANCE else None
 
 
 def _listing(filters: SearchFilters, category_slug: str | None, limit: int) -> list[Product]:

@@ -25,7 +25,8 @@ class OrderStatusState(State):
 
     def take_text(self, ctx: TurnContext) -> StateResult:
         """The order number asked for; anything else is a new request."""
-        number = ctx.understanding.slots.get("order_number") if ctx.understanding else None
+        slots = ctx.understanding.slots if ctx.understanding else {}
+        number = slots.get("order_number") or slots.get("order_ref")
         if not number or not ctx.data.pop("awaiting_order_number", None):
             return DECLINE
         ctx.payload = number

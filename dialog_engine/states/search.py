@@ -43,7 +43,12 @@ class SearchState(State):
     def handle(self, ctx: TurnContext) -> StateResult:
         u = ctx.understanding
         if u is not None and not ctx.payload:
-            if u.intent == IntentName.BRAND and not u.names_products and not u.has_limits:
+            if (
+                u.intent == IntentName.BRAND
+                and u.confident
+                and not u.names_products
+                and not u.has_limits
+            ):
                 return StateResult(then="brands")  # "what brands do you have?"
             if u.question:
                 named = product_named(u.query or u.text, ctx.language)

@@ -637,3 +637,71 @@ def test_an_after_sale_message_naming_a_brand_tries_the_faq_before_the_search():
     )
     # then: a close FAQ first, at its usual distance, then the search
     assert route_text(complaint)[:2] == [("faq_answer", FAQ_TRY), ("search", "")]
+
+
+# --- an order number as the customer quotes it ---------------------------------------------
+@pytest.mark.parametrize("text", ["order 10234", "any update on order 10234?"])
+def test_an_order_number_not_in_our_format_is_looked_up_not_guessed_at(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+    text,
+):
+    # given
+    _customer()
+    # when
+    _say(post_webhook, text)
+    # then: the order states look it up and say it is not on the account
+    reply = graph.sends[-1]
+    assert "I could not find an order 10234 on your account." in _body(reply)
+    assert "orders" in _button_ids(reply)
+
+
+def test_an_arabic_order_number_routes_to_its_status():
+    from dialog_engine.state_router import route_text
+    from intent_classifier.understanding import understand
+
+    assert route_text(understand("طلب رقم ١٠٢٣٤"))[0] == ("order_status", "10234")
+    # "how do I …" about an order is support, not a lookup
+    assert route_text(understand("how do i return order 10234?"))[0][0] != "order_status"
+
+
+# --- a product named, a command guessed -------------------------------------------------
+@pytest.mark.parametrize(
+    ("intent", "slots", "compares"),
+    [
+        ("compare", {"brand": "google", "category": "android-phones"}, False),
+        ("language", {"category": "keyboards-mice", "language": "ar"}, False),
+    ],
+)
+def test_a_product_named_without_a_comparison_or_language_switch_asked_is_a_search(
+    intent, slots, compares
+):
+    # given: the classifier leans to comparing or switching language, sure enough
+    from dialog_engine.state_router import route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    u = Understanding("pixel 8 pro", "pixel 8 pro", IntentName(intent), 0.8, slots)
+    # then
+    assert route_text(u)[0] == ("search", "")
+    asked = Understanding(
+        "compare pixel 8 pro", "compare pixel 8 pro", IntentName.COMPARE, 0.8, slots, compares=True
+    )
+    assert route_text(asked)[0] == ("compare", "")
+
+
+def test_a_brand_with_more_budget_than_it_needs_shows_its_dearest_of_the_type(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given: Samsung's only tablet costs 199; an Apple iPad (449) is in the range
+    _customer()
+    # when
+    _say(post_webhook, "samsung tablet between 300 and 500")
+    # then: said, and the brand's tablet shown, never a Samsung phone or another brand
+    reply = graph.sends[-1]
+    assert "Nothing matches" in _body(reply)
+    listed = _products_listed(reply)
+    assert [p.sku for p in listed] == ["TAB-A9"]

@@ -18,6 +18,7 @@ from intent_classifier.slots import (
     catalog_cache_clear,
     extract,
     order_number,
+    order_reference,
     quantity,
     specs,
 )
@@ -46,6 +47,8 @@ def _limits(text: str) -> tuple[Decimal | None, Decimal | None]:
         ("i have 600 max for a tablet", Decimal("600")),
         ("أرخص من ٥٠٠", Decimal("500")),
         ("جوال أرخص من 300", Decimal("300")),
+        ("بدي موبايل شاومي بأقل من ٨٠٠", Decimal("800")),
+        ("سماعة بحوالي ٣٠٠", Decimal("300")),
         ("ما يزيد عن 300", Decimal("300")),
         ("لابتوب ما يزيد عن ١٠٠٠ دولار", Decimal("1000")),
         ("ابي جوال 1.2k ماكس", Decimal("1200")),
@@ -294,6 +297,27 @@ def test_text_without_the_prefix_has_no_order_number(text: str) -> None:
     assert number is None
 
 
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("order 10234", "10234"),
+        ("any update on order no. 20981?", "20981"),
+        ("#10577 وش صار عليه؟", "10577"),
+        ("طلب رقم ١٠٢٣٤", "10234"),
+        ("رقم طلبي 10577", "10577"),
+        ("i want to order a 20000mah power bank", None),
+        ("order 2000 sar phone", None),
+        ("ابي اطلب جوال بحدود 1000 ريال", None),
+        ("iphone 15 #1", None),
+    ],
+)
+def test_an_order_number_in_another_form_is_read_as_typed(text: str, reference: str | None):
+    # when
+    found = order_reference(text)
+    # then: the customer's digits, never a price, a capacity or a short number
+    assert found == reference
+
+
 # --- whole-message commands ------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "intent", "implied"),
@@ -477,3 +501,14 @@ def test_the_products_a_comparison_names(text: str, parts: list[str]) -> None:
     from intent_classifier.slots import compared
 
     assert compared(text) == parts
+
+
+@pytest.mark.parametrize("text", ["what brands do you have", "brands"])
+def test_a_common_word_is_not_read_as_a_misspelt_short_name(catalogue, text) -> None:
+    # given: "band" names smartwatches; "brands" is two letters longer
+    CategoryFactory(slug="fitness-bands", name_en="Band", name_ar="سوار")
+    catalog_cache_clear()
+    # when
+    slots = extract(text)
+    # then
+    assert "category" not in slots

@@ -260,3 +260,30 @@ def test_what_a_request_is_for_names_a_category(catalog, monkeypatch, query, slu
     vector = get_encoder().encode([encoder_text(query)])[0]
     # when / then: thanks is no use
     assert use_case_category(vector) == slug
+
+
+def test_an_arabic_request_for_something_is_matched_against_the_arabic_terms(catalog, monkeypatch):
+    # given: what a category is for, in both languages
+    from inventory.models import Category
+    from recos import index
+    from recos.encoders import get_encoder
+    from recos.language import encoder_text
+    from recos.search import category_profiles, use_case_category
+    from tests.factories import CategoryFactory
+
+    monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    CategoryFactory(
+        slug="smartwatches",
+        name_en="Smartwatches",
+        name_ar="ساعات ذكية",
+        search_terms="a watch to track running, steps, sleep, heart rate, workouts and "
+        "swimming. ساعة ذكية لتتبع الجري والخطوات والنوم ونبض القلب",
+    )
+    Category.objects.exclude(slug="smartwatches").update(search_terms="")
+    category_profiles.invalidate()
+    asked = "شي اتابع فيه نبضات قلبي ونومي"
+    vector = get_encoder().encode([encoder_text(asked)])[0]
+    # when / then: "something" for a use is matched against the Arabic terms alone; the
+    # same words not asking for a thing are not (an unsure command stays one)
+    assert use_case_category(vector, asked) == "smartwatches"
+    assert use_case_category(vector, "اتابع فيه نبضات قلبي ونومي") is None

@@ -1,4 +1,4 @@
-"""Hand-written reads for the statements every turn runs (a "hi" turn runs each once).
+"""Hand-written statements for what every turn runs (a "hi" turn runs each once).
 
 Why: compiling a queryset costs about a thousand Python calls per statement, most of a
 worker's CPU on a short turn; the same SELECT written out costs a few dozen. These are the
@@ -62,6 +62,21 @@ def lean_sql_fetch(sql: str, params: Sequence[Any], *, one: bool = False) -> lis
             row = cursor.fetchone()
             return [row] if row is not None else []
         return cursor.fetchall()
+
+
+def lean_sql_execute(sql: str, params: Sequence[Any]) -> int:
+    """Run a write; returns the rows it matched (an UPDATE's count, as `QuerySet.update`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(lean_sql_format(sql), params)
+        return cursor.rowcount
+
+
+def lean_sql_set_list(alias: str, attnames: Sequence[str]) -> str:
+    """`column = %s, …` for an UPDATE of the model fields named by attribute name. Bare
+    column names (SQLite takes no alias in SET), resolved here: a renamed field fails when
+    the statement is built."""
+    model = TABLES[alias]
+    return ", ".join(f"{model._meta.get_field(a).column} = %s" for a in attnames)
 
 
 def lean_sql_select_list(alias: str, attnames: Sequence[str]) -> str:

@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -18,7 +18,14 @@ from django.utils import timezone
 from users.selectors import customer_in_service_window
 
 from .exceptions import CustomerOptedOut, EmptyReply, OutsideServiceWindow
-from .lean_sql import lean_sql_all_fields, lean_sql_fetch, lean_sql_instance, lean_sql_select_list
+from .lean_sql import (
+    lean_sql_all_fields,
+    lean_sql_execute,
+    lean_sql_fetch,
+    lean_sql_instance,
+    lean_sql_select_list,
+    lean_sql_set_list,
+)
 from .models import (
     CALLBACK_STATUSES,
     SHOP_EVENT_QUERY_MAX,
@@ -325,6 +332,11 @@ def _savepoint_if_in_transaction():
     return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
 
 
+# What `Chat.objects.select_for_update().filter(customer_id=…).values_list("pk")` sends
+# (FOR UPDATE where the database has it), written out: every turn runs it.
+_CHAT_LOCK = "SELECT chat.id FROM {chat} chat WHERE chat.customer_id = %s"
+
+
 def chat_get_locked(*, customer_id: int) -> int:
     """Lock the customer's Chat (SELECT ... FOR UPDATE), created if missing, until the
     surrounding transaction ends: one worker at a time handles a conversation. Returns
@@ -332,10 +344,13 @@ def chat_get_locked(*, customer_id: int) -> int:
     the inbox drain wants, so it reads no columns)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("chat_get_locked must run inside a transaction")
+    connection = transaction.get_connection()
+    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    rows = lean_sql_fetch(_CHAT_LOCK + for_update, [customer_id], one=True)
+    if rows:
+        return rows[0][0]
     locked = Chat.objects.select_for_update().filter(customer_id=customer_id).order_by()
     locked = locked.values_list("pk")
-    for (chat_id,) in locked:
-        return chat_id
     try:
         with transaction.atomic():
             Chat.objects.create(customer_id=customer_id)
@@ -352,18 +367,31 @@ def chat_save_turn(*, chat: Chat, state: str, context: dict[str, Any], language:
     chat.last_activity_at = timezone.now()
     chat.closed = False
     chat.closed_at = None
-    chat.save(
-        update_fields=[
-            "state",
-            "context",
-            "language",
-            "last_activity_at",
-            "closed",
-            "closed_at",
-            "updated_at",
-        ]
-    )
+    chat.updated_at = chat.last_activity_at  # auto_now, as save() would set it
+    # `chat.save(update_fields=_TURN_FIELDS)` written out (every turn runs it); the values
+    # go through each field's own preparation, as save() sends them.
+    connection = transaction.get_connection()
+    params = [
+        Chat._meta.get_field(attname).get_db_prep_save(getattr(chat, attname), connection)
+        for attname in _TURN_FIELDS
+    ]
+    if not lean_sql_execute(_SAVE_TURN, [*params, chat.pk]):
+        raise DatabaseError("Save with update_fields did not affect any rows.")
     return chat
+
+
+_TURN_FIELDS = (
+    "state",
+    "context",
+    "language",
+    "last_activity_at",
+    "closed",
+    "closed_at",
+    "updated_at",
+)
+_SAVE_TURN = (
+    "UPDATE {chat} AS chat SET " + lean_sql_set_list("chat", _TURN_FIELDS) + " WHERE chat.id = %s"
+)
 
 
 def message_record_inbound(

@@ -4,14 +4,21 @@ import logging
 import random
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from conversation_log.lean_sql import lean_sql_fetch, lean_sql_instance, lean_sql_select_list
+from conversation_log.lean_sql import (
+    lean_sql_execute,
+    lean_sql_fetch,
+    lean_sql_instance,
+    lean_sql_select_list,
+    lean_sql_set_list,
+)
 from conversation_log.models import Chat, DeliveryStatus, Direction, Message
 from conversation_log.services import CALLBACK_PREFIX, early_statuses_apply
 from project_core.metrics import OUTBOUND_SEND_SECONDS, OUTBOUND_SENDS, SWEEPER_REENQUEUED
@@ -126,13 +133,35 @@ def _claim_next(chat_id: int, *, eager: bool) -> Message | _Wait | object | None
         if backing_off and head.next_attempt_at > now and not eager:
             return _Wait((head.next_attempt_at - now).total_seconds())
         lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-        claimed = Message.objects.filter(
-            pk=head.pk, status=head.status, attempts=head.attempts
-        ).update(status=DeliveryStatus.SENDING, lease_until=lease_until, attempts=F("attempts") + 1)
+        claimed = lean_sql_execute(
+            _CLAIM,
+            [_at(lease_until), head.pk, str(head.status), head.attempts],
+        )
         if claimed:
             head.status, head.lease_until = DeliveryStatus.SENDING, lease_until
             head.attempts += 1
             return head
+
+
+# The claim and the record of a send, written out (every turn runs each once). The same
+# conditional UPDATEs as `filter(pk=…, status=…, attempts=…).update(…)` and
+# `_mine(message).update(…)`: the WHERE is what keeps a row from being sent twice.
+_CLAIM = f"""
+UPDATE {{msg}} AS msg SET status = '{DeliveryStatus.SENDING.value}',
+    {lean_sql_set_list("msg", ["lease_until"])}, attempts = msg.attempts + 1
+WHERE msg.id = %s AND msg.status = %s AND msg.attempts = %s
+"""
+_SENT_FIELDS = ("wamid", "sent_at", "status_updated_at")
+_MARK_SENT = f"""
+UPDATE {{msg}} AS msg SET status = '{DeliveryStatus.SENT.value}',
+    {lean_sql_set_list("msg", _SENT_FIELDS)}, lease_until = NULL, next_attempt_at = NULL
+WHERE msg.id = %s AND msg.status = '{DeliveryStatus.SENDING.value}' AND msg.lease_until = %s
+"""
+
+
+def _at(value: datetime) -> Any:
+    """A datetime as the ORM sends it to this database."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _unsent_left(chat_id: int) -> bool:
@@ -190,7 +219,9 @@ def _mark_sent(message: Message, wamid: str) -> None:
     }
     try:
         with _savepoint_if_in_transaction():
-            _mine(message).update(wamid=wamid, **sent)
+            lean_sql_execute(
+                _MARK_SENT, [wamid, _at(now), _at(now), message.pk, _at(message.lease_until)]
+            )
     except IntegrityError:
         logger.error("Graph returned wamid %s twice; message %s kept without it", wamid, message.pk)
         _mine(message).update(**sent)

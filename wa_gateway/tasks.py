@@ -26,6 +26,7 @@ from users.services import customer_record_inbound
 
 from .models import InboundEvent
 from .publish import publish
+from .selectors import inbound_event_latest_unprocessed, inbound_event_list_unprocessed
 from .services import (
     inbound_event_incoming,
     inbound_event_mark_processed,
@@ -63,12 +64,7 @@ def process_inbound_task(customer_id: int) -> int:
             "nothing is connected to dialog_engine.signals.message_received; "
             "the inbox is left for a worker that has the dialog engine loaded"
         )
-    latest = (
-        InboundEvent.objects.filter(customer_id=customer_id, processed_at__isnull=True)
-        .order_by("-timestamp", "-id")
-        .values_list("wamid", "timestamp", "customer__chat")
-        .first()
-    )
+    latest = inbound_event_latest_unprocessed(customer_id=customer_id)
     if latest is None:
         return 0
     latest_wamid, latest_sent_at, chat_id = latest
@@ -82,11 +78,7 @@ def process_inbound_task(customer_id: int) -> int:
     with outbox_dispatch_deferred() as chats_with_replies, site_config_kept():
         with transaction.atomic():
             chat_get_locked(customer_id=customer_id)
-            events = list(
-                InboundEvent.objects.filter(
-                    customer_id=customer_id, processed_at__isnull=True
-                ).order_by("timestamp", "id")
-            )
+            events = inbound_event_list_unprocessed(customer_id=customer_id)
             for event in events:
                 with log_ids(event_id=event.wamid):
                     error = ""

@@ -21,6 +21,8 @@ STATEMENTS = {
     "chat_with_customer": selectors._CHAT_WITH_CUSTOMER,
     "inbound_times": selectors._INBOUND_TIMES,
     "early_statuses": services._EARLY_STATUSES,
+    "chat_lock": services._CHAT_LOCK,
+    "save_turn": services._SAVE_TURN,
 }
 
 
@@ -111,3 +113,26 @@ def test_early_statuses_are_read_in_the_order_meta_sent_them_and_applied():
     assert message.status == DeliveryStatus.READ
     assert message.delivered_at == T0 - timedelta(seconds=5)
     assert not EarlyStatus.objects.filter(wamid="wamid.EARLY1").exists()
+
+
+@pytest.mark.django_db
+def test_saving_a_turn_writes_what_save_with_its_update_fields_writes():
+    # given: a closed chat in another state
+    with time_machine.travel(T0, tick=False):
+        chat = ChatFactory(state="assistant", context={}, closed=True, closed_at=T0)
+    later = T0 + timedelta(minutes=7)
+    # when
+    with time_machine.travel(later, tick=False):
+        saved = services.chat_save_turn(
+            chat=chat, state="checkout", context={"step": "address", "ar": "مرحبا"}, language="ar"
+        )
+    # then: the row and the instance agree, JSON and datetimes as the ORM stores them
+    row = Chat.objects.get(pk=chat.pk)
+    assert (row.state, row.context, row.language) == (
+        "checkout",
+        {"step": "address", "ar": "مرحبا"},
+        "ar",
+    )
+    assert row.closed is False and row.closed_at is None
+    assert row.last_activity_at == later == saved.last_activity_at
+    assert row.updated_at == later == saved.updated_at

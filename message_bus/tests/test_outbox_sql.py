@@ -14,7 +14,7 @@ from message_bus import tasks
 from tests.factories import ChatFactory, OutboundMessageFactory
 
 
-@pytest.mark.parametrize("name", ["_OUTBOX_HEAD", "_OUTBOX_ANY_UNSENT"])
+@pytest.mark.parametrize("name", ["_OUTBOX_HEAD", "_OUTBOX_ANY_UNSENT", "_CLAIM", "_MARK_SENT"])
 def test_every_column_an_outbox_statement_names_is_a_column_of_its_model(name):
     # given
     named = lean_sql_columns(getattr(tasks, name))
@@ -63,3 +63,51 @@ def test_outbox_head_of_a_chat_with_everything_sent_is_none():
     # when / then
     assert tasks._outbox_head(chat.pk) is None
     assert not tasks._unsent_left(chat.pk)
+
+
+@pytest.mark.django_db
+def test_a_claim_takes_the_head_only_in_the_state_it_was_read_in():
+    # given: a queued reply read as the head
+    chat = ChatFactory()
+    message = OutboundMessageFactory(chat=chat, wamid=None, status=DeliveryStatus.QUEUED)
+    head = tasks._outbox_head(chat.pk)
+    # when: a drain claims it, and another drain tries with the head it read before
+    claimed = tasks._claim_next(chat.pk, eager=False)
+    stale = tasks.lean_sql_execute(
+        tasks._CLAIM, [tasks._at(timezone.now()), head.pk, head.status, head.attempts]
+    )
+    # then: one claim; the row is `sending` with its lease and the attempt counted once
+    assert claimed.pk == message.pk
+    assert stale == 0
+    message.refresh_from_db()
+    assert message.status == DeliveryStatus.SENDING
+    assert message.attempts == 1
+    assert message.lease_until == claimed.lease_until
+    assert tasks._claim_next(chat.pk, eager=False) is tasks._BUSY
+
+
+@pytest.mark.django_db
+def test_a_send_is_recorded_only_while_the_drains_lease_holds():
+    # given: a claimed reply whose lease another drain then took over
+    chat = ChatFactory()
+    message = OutboundMessageFactory(chat=chat, wamid=None, status=DeliveryStatus.QUEUED)
+    mine = tasks._claim_next(chat.pk, eager=False)
+    Message.objects.filter(pk=message.pk).update(
+        lease_until=mine.lease_until + timedelta(seconds=1)
+    )
+    # when
+    tasks._mark_sent(mine, "wamid.lost")
+    # then: not ours any more, nothing recorded
+    message.refresh_from_db()
+    assert message.status == DeliveryStatus.SENDING
+    assert message.wamid is None
+    # given: the lease back as this drain set it
+    Message.objects.filter(pk=message.pk).update(lease_until=mine.lease_until)
+    # when
+    tasks._mark_sent(mine, "wamid.sent")
+    # then
+    message.refresh_from_db()
+    assert message.status == DeliveryStatus.SENT
+    assert message.wamid == "wamid.sent"
+    assert message.sent_at is not None and message.sent_at == message.status_updated_at
+    assert message.lease_until is None and message.next_attempt_at is None

@@ -37,6 +37,24 @@ def test_service_window_closes_24_hours_after_the_last_inbound_message() -> None
         assert not customer_in_service_window(customer=customer)
 
 
+def test_the_service_window_runs_from_the_newest_message_never_an_older_redelivery() -> None:
+    # given: a customer who wrote at t1
+    customer = customer_get_or_create(wa_id="966500000005")
+    t1 = timezone.now().replace(microsecond=123456) - timedelta(minutes=5)
+    customer_record_inbound(customer_id=customer.pk, at=t1)
+    # when: a redelivery of an older message, then a newer message
+    customer_record_inbound(customer_id=customer.pk, at=t1 - timedelta(hours=2))
+    customer.refresh_from_db()
+    after_old = customer.last_inbound_at
+    customer_record_inbound(customer_id=customer.pk, at=t1 + timedelta(minutes=1))
+    customer.refresh_from_db()
+    # then
+    assert after_old == t1
+    assert customer.last_inbound_at == t1 + timedelta(minutes=1)
+    assert customer.last_seen_at is not None
+    assert customer.last_seen_at.tzinfo is not None
+
+
 def test_opt_out_is_recorded_with_its_time() -> None:
     customer = customer_opt_out(customer=customer_get_or_create(wa_id="966500000004"))
     customer.refresh_from_db()

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+import urllib3
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -255,23 +256,23 @@ def test_base_url_version_and_phone_id_come_from_settings(settings):
     assert client.messages_url == "http://127.0.0.1:9999/v99.0/555/messages"
 
 
-def test_each_thread_sends_through_its_own_session():
+def test_every_thread_sends_through_the_clients_one_pool():
     # given
     client = GraphClient(
         base_url="http://127.0.0.1:9", api_version="v21.0", phone_id="1", token="t"
     )
     seen = []
     # when
-    worker = threading.Thread(target=lambda: seen.append(client.session))
+    worker = threading.Thread(target=lambda: seen.append(client.pool))
     worker.start()
     worker.join()
-    # then
-    assert client.session is client.session
-    assert seen[0] is not client.session
-    assert seen[0].headers["Authorization"] == "Bearer t"
+    # then: urllib3's pool lends each request a connection; enough are kept for a worker
+    assert seen[0] is client.pool
+    assert client.pool.connection_pool_kw["maxsize"] >= 16
+    assert client.headers["Authorization"] == "Bearer t"
 
 
-def test_the_session_takes_the_environments_proxy_once_not_per_request(monkeypatch):
+def test_the_pool_takes_the_environments_proxy_once_not_per_request(monkeypatch):
     # given: a proxy for Graph's scheme, and one that NO_PROXY exempts
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
     monkeypatch.delenv("NO_PROXY", raising=False)
@@ -280,11 +281,13 @@ def test_the_session_takes_the_environments_proxy_once_not_per_request(monkeypat
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     local = GraphClient(base_url="https://127.0.0.1:9", api_version="v21.0", token="t")
     # when
-    session, local_session = proxied.session, local.session
-    # then: read when the session is made; requests does not look at the environment again
-    assert session.trust_env is False
-    assert session.proxies.get("https") == "http://proxy.internal:3128"
-    assert "https" not in local_session.proxies
+    pool, local_pool = proxied.pool, local.pool
+    monkeypatch.delenv("HTTPS_PROXY")
+    # then: read when the pool is made, not looked at again
+    assert isinstance(pool, urllib3.ProxyManager)
+    assert pool.proxy.url == "http://proxy.internal:3128"
+    assert proxied.pool is pool
+    assert not isinstance(local_pool, urllib3.ProxyManager)
 
 
 @pytest.mark.parametrize("status", [302, 307])

@@ -265,6 +265,9 @@ SPECTACULAR_SETTINGS = {
 # Redis is only the transport; MySQL is the record. Without REDIS_URL tasks run eagerly,
 # in-process, which is what the embedded default (`make demo`, `manage.py chat`) uses.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# kombu's Redis transport with one client per connection pool (see project_core.broker).
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "project_core.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True

@@ -221,7 +221,8 @@ _LANG_EN = re.compile(
 # "phone with a good camera", "something to keep my phone alive": what follows describes
 # the product, it is not the product.
 _WITH = re.compile(
-    r"\s(?:with|without|that|which|having|فيه|فيها|يدعم|ب|بـ)\s"
+    # ("help with choosing earbuds", "need help with a laptop": what follows is the ask)
+    r"(?<!\bhelp)(?<!\bhelp me)\s(?:with|without|that|which|having|فيه|فيها|يدعم|ب|بـ)\s"
     # "does the pixel have a good camera": what a named product has (not "do you have …",
     # "i have 500 for …")
     r"|(?<!\byou)(?<!\bu)(?<!\bi)(?<!\bwe)(?<!\bthey)\s(?:have|has)\s"

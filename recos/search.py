@@ -368,6 +368,7 @@ USE_CASE_DISTANCE = 0.72
 # from the mixed-language profile. Only such a request: any Arabic text within 0.82 of a
 # category would turn commands the classifier is unsure of into searches.
 ARABIC_USE_CASE_DISTANCE = 0.82
+_SIBLING_GAP = 0.05  # how much closer a sub-category must be than the next to stand out
 _THING = re.compile(r"(?:^|\s)(?:شي|شيء|اشي|حاجه|جهاز)(?:\s|$)")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]")
 
@@ -377,6 +378,7 @@ class CategoryProfiles:
     slugs: list[str]
     vectors: np.ndarray  # (n, d) float32, one row per category with search terms
     arabic: np.ndarray  # the same rows from the Arabic name and terms alone
+    parents: list[str | None]  # each row's parent category slug
 
 
 def _category_version(model_name: str) -> tuple:
@@ -384,9 +386,14 @@ def _category_version(model_name: str) -> tuple:
 
 
 def _category_load(model_name: str) -> CategoryProfiles:
-    categories = [c for c in Category.objects.filter(active=True) if c.search_terms.strip()]
+    categories = [
+        c
+        for c in Category.objects.filter(active=True).select_related("parent")
+        if c.search_terms.strip()
+    ]
     if not categories:
-        return CategoryProfiles([], np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32))
+        empty = np.zeros((0, 1), np.float32)
+        return CategoryProfiles([], empty, empty, [])
     encoder = get_encoder(model_name)
     texts = [f"{c.name_en}. {c.name_ar}. {c.search_terms}" for c in categories]
     arabic = [
@@ -394,7 +401,10 @@ def _category_load(model_name: str) -> CategoryProfiles:
         for c in categories
     ]
     return CategoryProfiles(
-        [c.slug for c in categories], encoder.encode(texts), encoder.encode(arabic)
+        [c.slug for c in categories],
+        encoder.encode(texts),
+        encoder.encode(arabic),
+        [c.parent.slug if c.parent else None for c in categories],
     )
 
 
@@ -412,6 +422,20 @@ def use_case_category(vector: np.ndarray, words: str = "") -> str | None:
     distances = 1.0 - profiles.vectors @ vector
     best = int(np.argmin(distances))
     if distances[best] <= USE_CASE_DISTANCE:
+        # A sub-category close enough, and clearly closer than its siblings, says more
+        # than its parent ("music while running": earbuds, not any headphones)
+        children = sorted(
+            (
+                i
+                for i, parent in enumerate(profiles.parents)
+                if parent == profiles.slugs[best] and distances[i] <= USE_CASE_DISTANCE
+            ),
+            key=lambda i: distances[i],
+        )
+        if children and (
+            len(children) == 1 or distances[children[1]] - distances[children[0]] >= _SIBLING_GAP
+        ):
+            best = children[0]
         return profiles.slugs[best]
     if not (_THING.search(words) and _ARABIC_WORD.search(words)):
         return None

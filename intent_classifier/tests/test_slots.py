@@ -399,6 +399,7 @@ def catalogue(db) -> Iterator[None]:
         ("5g phone with a good camera", "phones"),
         ("gaming laptop", "gaming-laptops"),
         ("help me find a tablet", "tablets"),
+        ("need help with choosing a tablet for calls", "tablets"),
         ("لابتوب العاب", "gaming-laptops"),
         ("which phone has the best camera", "phones"),
         ("does the samsung phone have a good camera?", "phones"),

@@ -287,3 +287,32 @@ def test_an_arabic_request_for_something_is_matched_against_the_arabic_terms(cat
     # same words not asking for a thing are not (an unsure command stays one)
     assert use_case_category(vector, asked) == "smartwatches"
     assert use_case_category(vector, "اتابع فيه نبضات قلبي ونومي") is None
+
+
+def test_a_close_sub_category_is_preferred_to_its_parent(catalog, monkeypatch):
+    # given: headphones for music, and under them earbuds for running
+    from inventory.models import Category
+    from recos import index
+    from recos.encoders import get_encoder
+    from recos.language import encoder_text
+    from recos.search import category_profiles, use_case_category
+    from tests.factories import CategoryFactory
+
+    monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    Category.objects.update(search_terms="")
+    headphones = CategoryFactory(
+        slug="headphones",
+        name_en="Headphones",
+        name_ar="سماعات",
+        search_terms="something to listen to music, podcasts and calls. سماعات للموسيقى",
+    )
+    Category.objects.filter(slug="wireless-earbuds").update(
+        parent=headphones,
+        search_terms="small wireless buds to listen to music while running, at the gym and "
+        "working out. سماعات بلوتوث صغيرة للجري والرياضة",
+    )
+    category_profiles.invalidate()
+    asked = "i want something to listen to music while running"
+    vector = get_encoder().encode([encoder_text(asked)])[0]
+    # when / then
+    assert use_case_category(vector, asked) == "wireless-earbuds"

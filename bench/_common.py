@@ -334,6 +334,9 @@ class JsonHandler(BaseHTTPRequestHandler):
     """Base of the benches' fake Graph API servers: HTTP/1.1, JSON answers, no access log."""
 
     protocol_version = "HTTP/1.1"
+    # The headers and the body go out as two writes: without TCP_NODELAY the client's
+    # delayed ACK holds the body up to 40 ms, a latency of the fake, not of the stack.
+    disable_nagle_algorithm = True
 
     def send_json(self, status: int, answer: object) -> None:
         data = json.dumps(answer).encode()

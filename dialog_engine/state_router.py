@@ -148,9 +148,9 @@ def route_text(understanding: Understanding) -> list[Route]:
       intent's state only asks to confirm: no payload); when the text asks about that
       action ("can I cancel after paying?") a close FAQ answers first;
     - "how do I …" → the FAQ (support, never a search);
-    - unsure: a question → the FAQ (which says "not sure" and offers a person below its
-      threshold); anything else → search if it finds something close, else a close
-      FAQ, else a clarifying question with buttons.
+    - unsure: "what's new?" → the newest products; a question → the FAQ (which says
+      "not sure" and offers a person below its threshold); anything else → search if it
+      finds something close, else a close FAQ, else a clarifying question with buttons.
     """
     u = understanding
     number = u.slots.get("order_number") or ("" if u.how_to else u.slots.get("order_ref"))
@@ -194,6 +194,8 @@ def route_text(understanding: Understanding) -> list[Route]:
             # price match) is not today's deals; only a much closer FAQ takes it
             routes.append((FAQ_STATE, FAQ_OVERRIDE))
         routes.append((declared.name, ""))
+    elif u.slots.get("newest"):
+        routes.append((SEARCH_STATE, ""))  # "what's new?": the newest products
     elif u.question:
         routes.append((FAQ_STATE, ""))
     # Unsure and nothing found: a close FAQ still answers ("my order came broken"), else

@@ -1208,6 +1208,17 @@ _ORDER_REF = re.compile(
 )
 
 
+# Asking what the shop has newly in ("what's new?", "new arrivals", "وش الجديد عندكم"),
+# in normalised spelling.
+_NEWEST = re.compile(
+    r"\b(?:what'?s new|whats new|what is new|anything new|new arrivals?|newest|just arrived|"
+    r"latest (?:products|arrivals|stuff|items))\b"
+    r"|(?:وش|ايش|شو|ما|اش) (?:الجديد|جديدكم|في جديد|فيه جديد)|المنتجات الجديده|احدث المنتجات"
+    r"|وصلكم جديد|وصل جديد|الواصل الجديد",
+    re.IGNORECASE,
+)
+
+
 def order_reference(text: str) -> str | None:
     """The number a customer gives for an order when it is not in our format (a customer
     quoting an older or external number): the order states look it up and say so when
@@ -1553,6 +1564,8 @@ def extract(text: str) -> dict[str, Any]:
         slots["order_number"] = number
     elif reference := order_reference(text):
         slots["order_ref"] = reference
+    if _NEWEST.search(normalise(text)):
+        slots["newest"] = True
     count = quantity(text)
     if count:
         slots["quantity"] = count

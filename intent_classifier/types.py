@@ -71,6 +71,7 @@ class Slots(TypedDict, total=False):
     product_ref: str  # a SKU or the product words the customer named
     order_number: str  # ORDER_NUMBER_PREFIX-YYYYMMDD-NNNN, upper case
     order_ref: str  # digits the customer gave for an order, not in our format ("10234")
+    newest: bool  # asks what is new in the shop ("what's new?", "وش الجديد")
     language: Literal["en", "ar"]
     query: str  # the words to search products with (normalised, budget words cut out)
     brands: list[str]  # every brand the product may be of, when more than one is named

@@ -240,6 +240,7 @@ class SearchRequest:
     price_max: Decimal | None = None
     brand_slugs: tuple[str, ...] = ()
     category_slug: str | None = None  # a boost: never excludes what the words name
+    newest: bool = False  # "what's new?": the latest products in, not what the words say
     limit: int = 30
 
     @property
@@ -273,6 +274,8 @@ def product_search(request: SearchRequest) -> SearchResult:
     nearest of that type beyond them is offered (never other types under the limit's
     heading); dense and lexical legs are fused; words that find nothing with no limit
     (nonsense) find nothing. In-stock products come first."""
+    if request.newest and not (request.category_slug or request.brand_slugs):
+        return SearchResult(_newest(request))
     words = request.query.strip()
     vector = get_encoder().encode([encoder_text(words)])[0] if words else None
     if vector is not None and not request.category_slug:
@@ -454,6 +457,16 @@ def _listing(filters: SearchFilters, category_slug: str | None, limit: int) -> l
     best = [int(p) for p in positions[order][: limit * 2]]
     current = _products_current(matrix, best, in_stock=False)
     return [current[pk] for pk in (int(matrix.ids[p]) for p in best) if pk in current][:limit]
+
+
+def _newest(request: SearchRequest) -> list[Product]:
+    """The products added last, in stock, within the price limits ("what's new under 100")."""
+    qs = Product.objects.select_related("brand", "category").filter(active=True, stock__gt=0)
+    if request.price_min is not None:
+        qs = qs.filter(price__gte=request.price_min)
+    if request.price_max is not None:
+        qs = qs.filter(price__lte=request.price_max)
+    return list(qs.order_by("-created_at", "-id")[: request.limit])
 
 
 def _in_stock_first(products: list[Product]) -> list[Product]:

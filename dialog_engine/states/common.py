@@ -311,6 +311,7 @@ def search_remember(
     price_max: Decimal | None = None,
     brands: Sequence[str] = (),
     category: str | None = None,
+    newest: bool = False,
 ) -> None:
     """Keep the search in the chat context so "More results" can page through it."""
     ctx.data["search"] = {
@@ -319,4 +320,5 @@ def search_remember(
         "max": str(price_max) if price_max is not None else None,
         "brands": list(brands),
         "category": category,
+        "new": newest,
     }

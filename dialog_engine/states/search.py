@@ -62,6 +62,7 @@ class SearchState(State):
                 price_max=u.slots.get("budget_max"),
                 brands=brands,
                 category=u.slots.get("category"),
+                newest=bool(u.slots.get("newest")),
             )
         request = _request(ctx)
         if request is None:
@@ -126,6 +127,7 @@ def _request(ctx: TurnContext) -> SearchRequest | None:
         price_max=to_decimal(search["max"]) if search.get("max") else None,
         brand_slugs=brands,
         category_slug=search.get("category") or None,
+        newest=bool(search.get("new")),
         limit=RESULTS_MAX,
     )
     asked = (

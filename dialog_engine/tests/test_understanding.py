@@ -705,3 +705,18 @@ def test_a_brand_with_more_budget_than_it_needs_shows_its_dearest_of_the_type(
     assert "Nothing matches" in _body(reply)
     listed = _products_listed(reply)
     assert [p.sku for p in listed] == ["TAB-A9"]
+
+
+# --- "what's new?" --------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["what's new?", "وش الجديد عندكم؟"])
+def test_whats_new_lists_the_products_added_last(post_webhook, graph, shop, text):  # noqa: F811
+    # given: a product added after the rest, and a newer one that is sold out
+    newest = ProductFactory(sku="NEW-1", name_en="Anker Nano charger", stock=3)
+    ProductFactory(sku="NEW-2", name_en="Anker Prime charger", stock=0)
+    _customer()
+    # when
+    _say(post_webhook, text)
+    # then: the newest in stock first, not "I do not have an answer"
+    listed = _products_listed(graph.sends[-1])
+    assert listed[0] == newest
+    assert "NEW-2" not in [p.sku for p in listed]

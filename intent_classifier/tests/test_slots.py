@@ -513,3 +513,21 @@ def test_a_common_word_is_not_read_as_a_misspelt_short_name(catalogue, text) -> 
     slots = extract(text)
     # then
     assert "category" not in slots
+
+
+@pytest.mark.parametrize(
+    ("text", "newest"),
+    [
+        ("what's new?", True),
+        ("any new arrivals under 100", True),
+        ("وش الجديد عندكم؟", True),
+        ("احدث المنتجات", True),
+        ("new iphone 15", False),
+        ("is it new or used", False),
+    ],
+)
+def test_asking_what_is_new_is_read(catalogue, text: str, newest: bool) -> None:
+    # when
+    slots = extract(text)
+    # then
+    assert bool(slots.get("newest")) is newest

@@ -119,6 +119,9 @@ _ASKED_ABOUT = frozenset(
     }
 )
 
+# Cart actions: said of an order already placed, they ask to change the order.
+_CART_ACTIONS = frozenset({IntentName.ADD_TO_CART, IntentName.REMOVE_ITEM})
+
 # States that explain how something is done: an answer to "how do I …?" about them.
 _EXPLAINED = frozenset(
     {
@@ -186,9 +189,15 @@ def route_text(understanding: Understanding) -> list[Route]:
             # "do you take apple pay?": an FAQ answers only when much closer than a search;
             # a shop question that mentions a type ("if I order a laptop today, when does
             # it arrive?", the classifier's best reading) takes an FAQ at its usual distance.
-            routes.append((FAQ_STATE, FAQ_TRY if _asks_the_shop(u) else FAQ_OVERRIDE))
+            # When something sold out comes back is the shop's answer too.
+            asks_the_shop = _asks_the_shop(u) or u.restock
+            routes.append((FAQ_STATE, FAQ_TRY if asks_the_shop else FAQ_OVERRIDE))
         routes.append((SEARCH_STATE, ""))
     elif u.confident and declared is not None:
+        if u.after_sale and u.intent in _CART_ACTIONS:
+            # "i want to add a charger to my order": the order is placed, so it asks to
+            # change the order (an FAQ), not to fill the cart
+            routes.append((FAQ_STATE, FAQ_TRY))
         if (u.question and u.intent in _ASKED_ABOUT) or u.intent == IntentName.DEALS:
             # "any discount for students": a kind of discount an FAQ answers (students,
             # price match) is not today's deals; only a much closer FAQ takes it

@@ -51,6 +51,17 @@ _AFTER_SALE = re.compile(
     re.IGNORECASE,
 )
 
+# It asks when something sold out comes back ("the ps5 is out of stock, when will it be
+# back?", "sold out, will you restock?", "الايفون خلصان متى يتوفر؟"): the shop's restock
+# answer, not the product's card (which "is the ps5 in stock?" gets).
+_RESTOCK = re.compile(
+    r"\b(?:out of stock|sold out|restock(?:ed|ing)?|back in stock|be back|come back|"
+    r"available again)\b"
+    r"|(?:^|\s)(?:خلصان|خلصت|خلص|نفد|نفذ|نفدت|نفذت|منتهي|غير متوفر|مو متوفر|ما هو متوفر)(?:\s|$)"
+    r"|متي (?:يتوفر|يرجع|ينزل|يوصل المخزون|تتوفر|ترجع)",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Understanding:
@@ -64,6 +75,7 @@ class Understanding:
     how_to: bool = False  # it asks how to do something ("how do I pair …", "كيف اربط …")
     after_sale: bool = False  # it speaks of something bought or delivered ("i got …")
     compares: bool = False  # it asks to compare ("vs", "which is better", "قارن", "ولا")
+    restock: bool = False  # it asks when something sold out is back ("restock", "خلصان")
     query: str = ""  # the words to search products with (budget words cut out)
     source: str = "local"
 
@@ -103,6 +115,7 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         how_to=bool(_HOW_TO.search(plain)),
         after_sale=bool(_AFTER_SALE.search(plain)),
         compares=slot_rules.compare_asked(text),
+        restock=bool(_RESTOCK.search(plain)),
         query=intent.slots.get("query", ""),
         source=intent.source,
     )

@@ -69,8 +69,11 @@ class FAQAnswerState(State):
         u = ctx.understanding
         if u is None:
             return self._not_sure(ctx)
-        if not u.after_sale and product_named(u.query or u.text, ctx.language) is not None:
-            return DECLINE  # "is the galaxy s24 in stock?": the search answers it
+        # "is the galaxy s24 in stock?": the search answers it (its card); not when the
+        # customer already has it, or asks when a sold-out one comes back
+        named = not (u.after_sale or u.restock) and product_named(u.query or u.text, ctx.language)
+        if named:
+            return DECLINE
         asked = u.intent == IntentName.FAQ and u.confidence >= ASKED_CONFIDENCE
         # A product question ("does the band track sleep?"), unless the classifier is sure
         # it asks about the shop or an FAQ is much closer than usual ("the screen arrived

@@ -720,3 +720,60 @@ def test_whats_new_lists_the_products_added_last(post_webhook, graph, shop, text
     listed = _products_listed(graph.sends[-1])
     assert listed[0] == newest
     assert "NEW-2" not in [p.sku for p in listed]
+
+
+def test_a_cart_action_said_of_a_placed_order_tries_the_faq_first():
+    # given: the classifier is sure it is an add to cart, but it speaks of "my order"
+    from dialog_engine.state_router import FAQ_TRY, route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    u = Understanding(
+        "i want to add a charger to my order",
+        "i want to add a charger to my order",
+        IntentName.ADD_TO_CART,
+        0.75,
+        {"category": "chargers"},
+        after_sale=True,
+    )
+    # then: the FAQ on changing an order, if close, before the cart
+    assert route_text(u)[:2] == [("faq_answer", FAQ_TRY), ("add_to_cart", "")]
+
+
+@pytest.mark.parametrize(
+    ("text", "restock"),
+    [
+        ("the s24 is out of stock, when will it be back?", True),
+        ("sold out, will you restock?", True),
+        ("الايفون خلصان متى يتوفر؟", True),
+        ("is the galaxy s24 in stock?", False),
+        ("ابي ايفون متوفر", False),
+    ],
+)
+def test_asking_when_a_sold_out_product_comes_back_is_read(text, restock):
+    from intent_classifier.understanding import understand
+
+    assert understand(text).restock is restock
+
+
+def test_when_a_sold_out_model_comes_back_is_the_shops_answer_not_its_card(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given: the shop's answer on sold-out items
+    restock = FAQFactory(
+        topic="restock",
+        question_en="What if an item is out of stock?",
+        question_ar="ماذا لو كان المنتج غير متوفر؟",
+        answer_en="Ask us to notify you when it is back.",
+        answer_ar="اطلب منا إشعارك عند توفره.",
+    )
+    for wording in ("sold out, will you restock?", "out of stock, when is it back?"):
+        FAQVariant.objects.create(faq=restock, language="en", text=wording)
+    faq_embeddings_train()
+    _customer()
+    # when
+    _say(post_webhook, "the galaxy s24 is out of stock, when will it be back?")
+    # then
+    assert "Ask us to notify you when it is back." in _body(graph.sends[-1])

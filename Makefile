@@ -92,15 +92,15 @@ bench: setup
 # Dialog quality through the real engine on a fresh embedded database (docs/understanding.md).
 # eval: the dev set, with its failures listed; eval-blind: the frozen blind set, aggregate
 # only, failing below the floors. The floors sit 0.01-0.02 under what was measured on
-# 2026-12-02, the FAQ ones on 2026-12-03 (the pipeline is deterministic; the margin absorbs
-# ties in ordering): a drop fails CI. They are not issue 13's targets, which are not met
+# 2026-12-02, the FAQ and Arabic ones on 2026-12-03 (the pipeline is deterministic; the
+# margin absorbs ties in ordering): a drop fails CI. They are not issue 13's targets, which are not met
 # yet (see the issue).
 EVAL_DB := var/eval.sqlite3
 EVAL_ENV := DB_NAME=$(EVAL_DB) CELERY_TASK_ALWAYS_EAGER=1
 BLIND_FLOORS ?= \
-	--require en:search_hit@3=0.93 --require ar:search_hit@3=0.89 \
+	--require en:search_hit@3=0.93 --require ar:search_hit@3=0.90 \
 	--require en:limit_violations=0.02 --require ar:limit_violations=0.02 \
-	--require en:faq_correct=0.88 --require ar:faq_correct=0.87 \
+	--require en:faq_correct=0.88 --require ar:faq_correct=0.88 \
 	--require en:faq_wrong=0.06 --require ar:faq_wrong=0.03 \
 	--require en:command_routed=0.96 --require ar:command_routed=0.92
 

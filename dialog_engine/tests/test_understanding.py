@@ -435,16 +435,14 @@ def test_a_kind_of_discount_an_faq_answers_is_not_todays_deals(
 ):
     # given: a laptop on sale and the student-discount FAQ
     Product.objects.filter(pk=shop["ideapad"].pk).update(compare_at_price=Decimal("999.00"))
-    student = FAQFactory(
+    _trained_faq(
         topic="student",
         question_en="Do you have a student discount?",
         question_ar="هل لديكم خصم للطلاب؟",
         answer_en="Students get 5% off laptops with a valid student ID.",
         answer_ar="للطلاب خصم 5% على اللابتوبات مع بطاقة طالب سارية.",
+        english=("is there a student discount", "discount for university students"),
     )
-    for wording in ("is there a student discount", "discount for university students"):
-        FAQVariant.objects.create(faq=student, language="en", text=wording)
-    faq_embeddings_train()
     _customer()
     # when
     _say(post_webhook, text)
@@ -494,6 +492,15 @@ def test_a_shop_question_naming_a_type_gets_the_faq_not_a_search(
     reply = graph.sends[-1]
     assert _row_ids(reply) == []
     assert _body(reply).startswith("*") and "2" in _body(reply)
+
+
+def _trained_faq(*, english: tuple[str, ...] = (), **fields: str) -> FAQ:
+    """An FAQ with more English ways of asking it, its embeddings trained."""
+    faq = FAQFactory(**fields)
+    for wording in english:
+        FAQVariant.objects.create(faq=faq, language="en", text=wording)
+    faq_embeddings_train()
+    return faq
 
 
 def _damaged_item_faq(*more: tuple[str, str]) -> None:
@@ -762,16 +769,14 @@ def test_when_a_sold_out_model_comes_back_is_the_shops_answer_not_its_card(
     shop,
 ):
     # given: the shop's answer on sold-out items
-    restock = FAQFactory(
+    _trained_faq(
         topic="restock",
         question_en="What if an item is out of stock?",
         question_ar="ماذا لو كان المنتج غير متوفر؟",
         answer_en="Ask us to notify you when it is back.",
         answer_ar="اطلب منا إشعارك عند توفره.",
+        english=("sold out, will you restock?", "out of stock, when is it back?"),
     )
-    for wording in ("sold out, will you restock?", "out of stock, when is it back?"):
-        FAQVariant.objects.create(faq=restock, language="en", text=wording)
-    faq_embeddings_train()
     _customer()
     # when
     _say(post_webhook, "the galaxy s24 is out of stock, when will it be back?")

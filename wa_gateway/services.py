@@ -26,8 +26,12 @@ T = TypeVar("T")
 
 
 # MariaDB's "deadlock found" and "lock wait timeout": the statement was rolled back and
-# can simply run again.
-_RETRYABLE_DB_ERRORS = {1213, 1205}
+# can simply run again. 1467 ("failed to read auto-increment value") is InnoDB's report of
+# the same on the table's AUTO-INC lock: `_EVENT_INSERT_SELECT` is an INSERT … SELECT, which
+# holds that table lock for the statement while it waits on the customer row, so a
+# concurrent batch that wrote that customer and then inserts its event deadlocks with it
+# (seen with three webhooks of one new customer at once).
+_RETRYABLE_DB_ERRORS = {1213, 1205, 1467}
 INGEST_ATTEMPTS = 3
 
 # A message of a known customer whose name is unchanged (or not sent) is stored by this

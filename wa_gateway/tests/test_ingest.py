@@ -37,9 +37,17 @@ def _flaky_once(monkeypatch, error: OperationalError) -> list[int]:
     return calls
 
 
-def test_a_deadlock_victim_is_ingested_on_the_next_attempt(monkeypatch):
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError(1213, "Deadlock found"),
+        # the same deadlock met on the table's AUTO-INC lock (see services)
+        OperationalError(1467, "Failed to read auto-increment value from storage engine"),
+    ],
+)
+def test_a_deadlock_victim_is_ingested_on_the_next_attempt(monkeypatch, error):
     # given
-    calls = _flaky_once(monkeypatch, OperationalError(1213, "Deadlock found"))
+    calls = _flaky_once(monkeypatch, error)
     webhook = parse_webhook(payloads.text_message("966541000001", "hi", wamid="wamid.DL1"))
     # when
     customers = services.webhook_ingest(webhook=webhook)

@@ -1203,9 +1203,18 @@ _ORDER_REF = re.compile(
     r"(?:\border(?:\s*(?:no\.?|num(?:ber)?|id|ref(?:erence)?|#|:))*"
     r"|(?<!\w)(?:رقم\s+)?(?:ال)?طلب(?:ي|يتي|يه)?(?:\s*(?:رقم|#|:))*"
     r"|(?<![\w#])#)"
-    r"\s*#?\s*(\d{4,10})(?![\w.,])(?!\s*(?:sar|sr|riyals?|usd|\$|dollars?|ريال|دولار|ر\.?س))",
+    # a price is not one: the currency words, and "riyals", "ر.س"
+    rf"\s*#?\s*(\d{{4,10}})(?![\w.,])(?!\s*(?:{CURRENCY_WORDS}|riyals?|ر\.?س))",
     re.IGNORECASE,
 )
+
+
+def order_reference(text: str) -> str | None:
+    """The number a customer gives for an order when it is not in our format (a customer
+    quoting an older or external number): the order states look it up and say so when
+    it is not theirs."""
+    match = _ORDER_REF.search(normalise(text))
+    return match.group(1) if match else None
 
 
 # Asking what the shop has newly in ("what's new?", "new arrivals", "وش الجديد عندكم"),
@@ -1217,14 +1226,6 @@ _NEWEST = re.compile(
     r"|وصلكم جديد|وصل جديد|الواصل الجديد",
     re.IGNORECASE,
 )
-
-
-def order_reference(text: str) -> str | None:
-    """The number a customer gives for an order when it is not in our format (a customer
-    quoting an older or external number): the order states look it up and say so when
-    it is not theirs."""
-    match = _ORDER_REF.search(normalise(text))
-    return match.group(1) if match else None
 
 
 def quantity(text: str) -> int | None:

@@ -145,6 +145,8 @@ def route_text(understanding: Understanding) -> list[Route]:
     - an order number, ours or as the customer quotes it ("order 10234", not in "how do
       I …") → its status (or its cancellation, confirmed there);
     - a fixed command → the state declaring it, acting at once ("reset", "english");
+    - a service asked of the shop ("can you repair my ps4?") or a fault with what was
+      delivered ("arrived with a dent") → the FAQ, never a search;
     - two products to compare → the comparison;
     - a text naming products with an intent that is not about them, or unsure → search;
     - an intent the classifier is sure of → the state declaring it (a destructive
@@ -163,6 +165,10 @@ def route_text(understanding: Understanding) -> list[Route]:
     declared = _INTENTS.get(u.intent)
     if u.command and declared is not None:
         return [(declared.name, _command_payload(u))]
+    if u.service or u.complaint:
+        # "can you repair my ps4?", "the speaker arrived with a dent": the shop's to answer
+        # whatever it names; the FAQ about it answers, else "not sure" with a person
+        return [(FAQ_STATE, "")]
     routes: list[Route] = []
     if len(u.slots.get("compared", [])) >= 2:
         routes.append((COMPARE_STATE, ""))
@@ -180,6 +186,8 @@ def route_text(understanding: Understanding) -> list[Route]:
         # language switch asked for
         or (u.intent == IntentName.COMPARE and not u.compares)
         or u.intent == IntentName.LANGUAGE
+        # "best phone with a good camera?": picks of that type, not the customer's picks
+        or u.intent == IntentName.RECOMMEND
     ):
         if u.after_sale:
             # "the laptop i got has a cracked screen": the customer's own product, so a

@@ -3,6 +3,7 @@ decides whether the shop answers at all (`faq_match`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,10 @@ AGREEMENT_FACTOR = 0.6
 # is served by the encoder and the topic-word check alone (measured: the relaxation there
 # answered more questions with the wrong FAQ).
 ASKED_FACTOR = {"ar": 1.15}
+# A complaint about what was delivered ("the phone arrived broken") is a shop matter
+# whatever the encoder says, and only a few FAQs speak of such faults: one of them may be
+# this much further when the ridge agrees strongly (`AGREED_SCORE`).
+COMPLAINT_FACTOR = 1.2
 # The kernel ridge's score (about 1 for an FAQ's own wordings, about 0 for the others')
 # an FAQ needs to answer: it reads a question against all of an FAQ's wordings together,
 # so a paraphrase unlike any single wording still lands where most of them point, and a
@@ -87,24 +92,37 @@ def _topic_words_shared(question: str, wording: str) -> set[str]:
 
 
 def faq_match(
-    question: str, language: str = "en", *, override: bool = False, asked: bool = False
+    question: str,
+    language: str = "en",
+    *,
+    override: bool = False,
+    asked: bool = False,
+    service: Callable[[str], bool] | None = None,
+    complaint: bool = False,
 ) -> FAQHit | None:
     """The FAQ that answers `question`, or None when no FAQ is close enough: then the
     shop says it is not sure and offers a person (never a confident wrong answer).
     `override`: the FAQ would replace an action the customer seems to ask for, so only a
     much closer FAQ counts. `asked`: the classifier is sure this is a shop question
-    (see `ASKED_FACTOR`)."""
+    (see `ASKED_FACTOR`). `service`: the question asks for a service done to a device,
+    and this tells whether a wording does too: "do you fix cracked screens?" sits close
+    to "the screen came cracked" (the damaged-item FAQ), which answers another question,
+    so unless it is much closer one of the FAQ's closest wordings must ask for a service.
+    `complaint`: a fault with what was delivered (see `COMPLAINT_FACTOR`)."""
     threshold = faq_threshold(language)
     asked = asked and language in ASKED_FACTOR
     if override:
         threshold *= OVERRIDE_FACTOR
     elif asked:
         threshold *= ASKED_FACTOR[language]
+    usual = threshold
+    if complaint:
+        threshold *= COMPLAINT_FACTOR
     hits = faq_answer(question, language, k=1, threshold=threshold)
     if not hits:
         return None
     hit = hits[0]
-    if hit.distance > threshold:
+    if hit.distance > threshold or (hit.distance > usual and hit.score < AGREED_SCORE):
         return None
     # Near the threshold the encoder alone is not trusted ("do you repair screens?" sits
     # close to the extended-warranty FAQ): one of the FAQ's closest wordings must share a
@@ -114,6 +132,12 @@ def faq_match(
         and hit.score < AGREED_SCORE
         and hit.distance > threshold * AGREEMENT_FACTOR
         and not any(_topic_words_shared(question, wording) for wording in hit.near)
+    ):
+        return None
+    if (
+        service is not None
+        and hit.distance > faq_threshold(language) * OVERRIDE_FACTOR
+        and not any(service(wording) for wording in hit.near)
     ):
         return None
     return hit

@@ -47,6 +47,7 @@ __all__ = [
     "Slots",
     "Understanding",
     "classify",
+    "service_asked",
     "understand",
 ]
 
@@ -65,6 +66,13 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
     from .understanding import understand as _understand
 
     return _understand(text, context)
+
+
+def service_asked(text: str) -> bool:
+    """Whether a text asks the shop for a service done to a device ("can you repair …")."""
+    from .understanding import service_asked as _service_asked
+
+    return _service_asked(text)
 
 
 def __getattr__(name: str) -> Any:

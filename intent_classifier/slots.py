@@ -117,7 +117,7 @@ _MAX_WORDS = (
     r"not over|not above|no higher than|nothing over|nothing above|nothing more than|"
     r"max(?:imum)?|at most|up ?to|within|till|until|"
     r"budget(?: is| of)?|my budget|for less than|"
-    r"اقل من|ارخص من|تحت|في حدود|بحدود|حدود|ما يزيد عن|ما يزيد على|لا يزيد عن|ما يتجاوز|"
+    r"اقل من|ارخص من|تحت|في حدود|بحدود|حدودي|حدود|ما يزيد عن|ما يزيد على|لا يزيد عن|ما يتجاوز|"
     r"لا يتجاوز|ما يتعدي|ما يتعدى|حد اقصي|كحد اقصي|بالكثير|ماكس|ميزانيتي|ميزانيه|لين|"
     r"الحد الاقصي|اقصي شي|اقصى|"
     # "does not exceed", either gender, with or without its preposition: "ما تزيد عن ١٢٠"
@@ -951,7 +951,8 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "chargers": (
         "charger",
-        "charging",
+        # not "charging" alone: a feature ("type c cable fast charging", "phone with
+        # wireless charging"), the product only in a compound ("charging pad")
         "adapter",
         "adaptor",
         "power adapter",
@@ -1087,8 +1088,13 @@ def _amount(number: str, multiplier: str | None) -> Decimal | None:
 def _words_to_digits(plain: str) -> str:
     """Amounts written in words become digits: "two thousand" → "2000", "الفين" → "2000"."""
     for phrase, value in sorted(_AR_AMOUNTS.items(), key=lambda p: -len(p[0])):
-        # An amount in Arabic words is money ("لابتوب بالفين"): it keeps a currency cue.
-        plain = re.sub(rf"(?<!\w){_AR_CLITICS}{re.escape(phrase)}(?!\w)", f"{value} $", plain)
+        # An amount in Arabic words is money ("لابتوب بالفين"): it keeps a currency cue, and
+        # the "and" glued to it stays a word ("بين الفين وثلاث الاف" is a range).
+        plain = re.sub(
+            rf"(?<!\w)({_AR_CLITICS}){re.escape(phrase)}(?!\w)",
+            lambda m, v=value: f"{'و ' if m.group(1).startswith('و') else ''}{v} $",
+            plain,
+        )
 
     def english(match: re.Match[str]) -> str:
         total = current = 0
@@ -1299,16 +1305,23 @@ class _Found:
     slug: str
     phrase: str
     role: str  # "own": what the product is; "for": what it is for; "with": a feature;
-    # "by": a feature by the Arabic "ب" clitic, the product itself when nothing else is
+    # "by": a feature by the Arabic "ب" clitic, the product itself when nothing else is;
+    # "not": a type refused ("not a phone")
     arabic: bool
 
 
-def _roles(plain: str) -> list[tuple[int, str]]:
-    """(position, role) of every clause marker, in text order."""
+_CLAUSE_END = re.compile(r"[,،;؛]|\.(?!\d)")
+
+
+def _roles(plain: str, clauses: bool = False) -> list[tuple[int, str]]:
+    """(position, role) of every clause marker, in text order; with `clauses`, a comma
+    ends a "for …" too."""
     padded = f" {plain} "
     marks = [(m.start(), "for") for m in FOR_MARKER.finditer(padded)]
     # A feature marker opening the text asks which product ("which phone has …").
     marks += [(m.start(), "with") for m in _WITH.finditer(padded) if m.start() > 0]
+    if clauses:
+        marks += [(m.start(), "own") for m in _CLAUSE_END.finditer(padded)]
     return sorted(marks)
 
 
@@ -1346,15 +1359,26 @@ def _spelling_fixed(plain: str, names: tuple[tuple[str, str], ...]) -> str:
     return " ".join(words)
 
 
-def _find_all(names: tuple[tuple[str, str], ...], plain: str) -> list[_Found]:
+# A type named only to be refused: "a proper camera, not a phone", "تابلت مو جوال".
+_NEGATED = re.compile(
+    r"(?:\bnot|\bno|\bnever|instead of|rather than|other than|(?:^|\s)(?:مو|مش|ليس|بدون|بلاش))"
+    r"\s+(?:a |an |the |my |just a |really a )?$"
+)
+
+
+def _find_all(
+    names: tuple[tuple[str, str], ...], plain: str, clauses: bool = False
+) -> list[_Found]:
     """Every name in `plain` (longest phrase first at a place; a misspelt Latin word
     matches a name it is close to), in text order, with its role in the phrase."""
     plain = _spelling_fixed(plain, names)
-    marks = _roles(plain)
+    marks = _roles(plain, clauses)
     found: list[_Found] = []
     taken: list[tuple[int, int]] = []
 
     def role_at(start: int, clitic: str) -> str:
+        if _NEGATED.search(plain[: start - len(clitic)]):
+            return "not"  # "a camera, not a phone": what the customer does not want
         if clitic in _FOR_CLITICS:
             return "for"
         if clitic in ("ب", "بال"):
@@ -1453,7 +1477,9 @@ def brands_named(text: str) -> tuple[list[str], list[str]]:
     """(brands the product must be of, brands named only as what it is for)."""
     limits: list[str] = []
     targets: list[str] = []
-    for found in _find_all(_catalog_names()[0], normalise(text)):
+    # A comma ends what a brand is for: "laptop for office work, thinkpad maybe" names the
+    # laptop's brand. (Types keep the head of the whole phrase.)
+    for found in _find_all(_catalog_names()[0], normalise(text), clauses=True):
         bucket = targets if found.role == "for" else limits
         if found.slug not in bucket:
             bucket.append(found.slug)

@@ -51,6 +51,20 @@ _AFTER_SALE = re.compile(
     re.IGNORECASE,
 )
 
+# A fault with what was delivered or bought ("arrived with a dent", "sent the wrong
+# colour", "وصلني مكسور"): said of the customer's own product, it is a complaint for the
+# shop's answer (damaged, wrong item, warranty) or a person, never a search.
+_PROBLEM = re.compile(
+    r"\b(?:broken|broke|cracked|crack|dent|dented|scratch(?:ed|es)?|damaged|damage|defective|"
+    r"faulty|not working|doesn'?t work|does not work|won'?t (?:turn on|charge|work|connect)|"
+    r"stopped working|dead on arrival|missing|wrong|instead|never ordered|didn'?t order|"
+    r"not what i ordered|but i ordered|fake|counterfeit|used one|already opened|smashed)\b"
+    r"|(?:^|\s)(?:مكسور|مكسوره|انكسر|مخدوش|مخدوشه|خدش|خدوش|خربان|خربانه|معطل|عطلان|تالف|"
+    r"مضروب|مطعوج|ناقص|ناقصه|غلط|مستعمل|مفتوح|ما يشتغل|مايشتغل|ما يشحن|مايشحن|ما اشتغل|"
+    r"غير اللي|بدل اللي)(?:\s|$)",
+    re.IGNORECASE,
+)
+
 # It asks when something sold out comes back ("the ps5 is out of stock, when will it be
 # back?", "sold out, will you restock?", "الايفون خلصان متى يتوفر؟"): the shop's restock
 # answer, not the product's card (which "is the ps5 in stock?" gets).
@@ -61,6 +75,35 @@ _RESTOCK = re.compile(
     r"|متي (?:يتوفر|يرجع|ينزل|يوصل المخزون|تتوفر|ترجع)",
     re.IGNORECASE,
 )
+
+# It asks the shop for a service done to a device, not for a product ("can you repair my
+# ps4?", "do you unlock icloud?", "تغيرون بطارية الايفون؟", "200 chargers wholesale"):
+# the product it names is the object of the service, so the shop's answer (an FAQ about
+# that service, else "not sure" with a person) comes before any search. Verbs only in the
+# customer's request to the shop ("can you fix", "تصلحون"): "unlocked phones", "tv wall
+# mount" and "replacement strap" are products.
+_SERVICE_VERBS = (
+    r"repair|fix|unlock|jailbreak|root|install|set up|setup|mount|replace|swap out|"
+    r"recycle|engrave|format|service|program|calibrate"
+)
+_DATA = r"(?:my |the |all (?:my |the )?)?(?:data|photos|pictures|contacts|whatsapp|chats|files)"
+_SERVICE = re.compile(
+    rf"\b(?:can|could|do|will|would|did) (?:you|u|ya|you guys|u guys|your team)"
+    rf"(?: \w+)? (?:{_SERVICE_VERBS})\b"
+    rf"|\b(?:help (?:me|us) |you )?(?:transfer|move|copy|migrate) {_DATA}\b"
+    r"|\b(?:repairs?|repairing|fixing|maintenance|wholesale|rental|rentals|for rent|rent out|"
+    r"bulk (?:price|prices|pricing|order|orders|discount|deal|buy))\b"
+    r"|(?:^|\s)[وف]?(?:تصلح|يصلح|نصلح|تصليح|اصلاح|الاصلاح|صيانه|الصيانه|تفكون|فك قفل|"
+    r"فك الايكلاود|تركبون|تركبوا|تركبولي|تنزلون لي|تعريب|تبرمجون|تاجير|ايجار|جمله|بالجمله)"
+    r"|(?:تغير|تبدل|تغيير|تبديل|يغير|يبدل)\S* (?:ال)?(?:شاشه|بطاريه)"
+    r"|(?:^|\s)(?:انقل|ننقل|تنقلون|تنقلوا|نقل) (?:ال)?(?:بيانات|صور|واتساب|محادثات|ملفات|الاسماء)",
+    re.IGNORECASE,
+)
+
+
+def service_asked(text: str) -> bool:
+    """Whether `text` asks the shop for a service done to a device (see `_SERVICE`)."""
+    return bool(_SERVICE.search(normalise(text)))
 
 
 @dataclass(frozen=True)
@@ -76,6 +119,8 @@ class Understanding:
     after_sale: bool = False  # it speaks of something bought or delivered ("i got …")
     compares: bool = False  # it asks to compare ("vs", "which is better", "قارن", "ولا")
     restock: bool = False  # it asks when something sold out is back ("restock", "خلصان")
+    service: bool = False  # it asks for a service done to a device ("can you repair …")
+    complaint: bool = False  # a fault with what was bought ("arrived with a dent")
     query: str = ""  # the words to search products with (budget words cut out)
     source: str = "local"
 
@@ -105,6 +150,7 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
             text, plain, intent, 1.0, slots, command=True, query=slots.get("query", "")
         )
     intent = classify(text, context)
+    after_sale = bool(_AFTER_SALE.search(plain))
     return Understanding(
         text,
         plain,
@@ -113,9 +159,11 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         intent.slots,
         question=bool(_QUESTION.search(plain)),
         how_to=bool(_HOW_TO.search(plain)),
-        after_sale=bool(_AFTER_SALE.search(plain)),
+        after_sale=after_sale,
+        complaint=after_sale and bool(_PROBLEM.search(plain)),
         compares=slot_rules.compare_asked(text),
         restock=bool(_RESTOCK.search(plain)),
+        service=bool(_SERVICE.search(plain)),
         query=intent.slots.get("query", ""),
         source=intent.source,
     )

@@ -21,6 +21,7 @@ import re
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _DIACRITICS = re.compile(r"[\u064B-\u0652\u0640\u0670]")
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")  # letters only: "1000" stays
+_DOUBLED_ALEF_WAW = re.compile(r"([او])\1")  # "ايفوون" is "ايفون": no Arabic word doubles them
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"\w\w+")
 # "charger for iphone", "cover لايفون", "يد تحكم للبلايستيشن": what follows names what the
@@ -42,9 +43,11 @@ def script_counts(text: str) -> tuple[int, int]:
 
 
 def normalise(text: str) -> str:
-    """Lower case, Latin digits, one Arabic letter form, no tashkeel, "heyyy" → "hey"."""
+    """Lower case, Latin digits, one Arabic letter form, no tashkeel, "heyyy" → "hey",
+    "ايفوون" → "ايفون"."""
     text = _DIACRITICS.sub("", text.translate(DIGITS)).lower().translate(_LETTERS)
-    return " ".join(_ELONGATED.sub(r"\1", text).split())
+    text = _DOUBLED_ALEF_WAW.sub(r"\1", _ELONGATED.sub(r"\1", text))
+    return " ".join(text.split())
 
 
 # Everyday dialect words (Gulf, Egyptian, Levantine) → MSA, keyed in `normalise`d spelling.
@@ -125,13 +128,57 @@ _DIALECT = {
     "زوم": "zoom",
     "اوفيس": "office",
     "الاوفيس": "office",
+    "لينك": "رابط",
+    "اللينك": "الرابط",
+    "غرض": "منتج",
+    "الغرض": "المنتج",
 }
+
+# Places as customers name them with a clitic ("لأبها", "بالكويت", "للدمام"), in
+# `normalise`d spelling without the article: the encoder knows few cities, and a glued
+# preposition hides even those. A city of the shop's country reads as its capital (what
+# matters to delivery is "a city here"), a place abroad as itself, each after its
+# preposition as a word ("انا بالكويت" → "انا في الكويت").
+_HOME_CITY = "الرياض"
+_CITIES_HERE = """رياض جده مكه مدينه المنوره دمام خبر ظهران ابها طايف طائف تبوك حايل حائل بريده
+قصيم احساء جبيل ينبع نجران جازان جيزان باحه عرعر سكاكا قطيف"""
+_PLACES_ABROAD = """الكويت دبي ابوظبي الامارات قطر الدوحه البحرين مسقط عمان مصر القاهره الاردن
+الشارقه"""
+_PLACES = {
+    **dict.fromkeys(_CITIES_HERE.split(), _HOME_CITY),
+    **{place: place for place in _PLACES_ABROAD.split()},
+}
+_PLACE = re.compile(r"^(و?)(بال|لل|ال|ب|ل|في)?(\w+)$")
+_PLACE_PREPOSITIONS = {"ب": "في", "بال": "في", "في": "في", "ل": "إلى", "لل": "إلى"}
+
+
+def _place(word: str) -> str | None:
+    """A word naming a place (see `_PLACES`) as the encoder reads it, or None."""
+    match = _PLACE.match(word)
+    if not match:
+        return None
+    _and, clitic, rest = match.groups()
+    place = _PLACES.get(rest) or _PLACES.get(f"ال{rest}")
+    if place is None and clitic in ("ال", "بال", "لل"):
+        place = _PLACES.get(rest)
+    if place is None:
+        return None
+    preposition = _PLACE_PREPOSITIONS.get(clitic or "", "")
+    return f"{preposition} {place}".strip()
 
 
 def encoder_text(text: str) -> str:
     """The text as the sentence encoder sees it (see the module docstring)."""
     words = text.translate(DIGITS).lower().split()
-    return " ".join(_DIALECT.get(normalise(word), word) for word in words)
+    return " ".join(_DIALECT.get(normalise(word)) or _placed(word) for word in words)
+
+
+def _placed(word: str) -> str:
+    """The word, or the place it names as the encoder reads it (punctuation kept)."""
+    plain = normalise(word)
+    bare = plain.rstrip("?؟!.,،")
+    place = _place(bare)
+    return word if place is None else place + plain[len(bare) :]
 
 
 # Brand, product-line and model words as Arabic shoppers spell them, in Latin as product
@@ -147,6 +194,12 @@ LATIN_SPELLINGS = {
     "ماكبوك": "macbook",
     "ايربودز": "airpods",
     "اير بودز": "airpods",
+    "ايربودس": "airpods",
+    "ايبودز": "airpods",
+    "لايتننق": "lightning",
+    "لايتنينج": "lightning",
+    "لايتننج": "lightning",
+    "لايتنق": "lightning",
     "ابل ووتش": "apple watch",
     "ساعه ابل": "apple watch",
     "جالكسي": "galaxy",
@@ -218,8 +271,14 @@ LATIN_SPELLINGS = {
 
 
 def _spelled(keys: list[str], clitic: str) -> str:
-    names = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    # A long vowel typed twice ("ايفوون", "سامسوونج") is the same name.
+    names = "|".join(
+        re.sub(r"([اوي])", r"\1+", re.escape(k)) for k in sorted(keys, key=len, reverse=True)
+    )
     return rf"(?<!\w)(?:{clitic})?(?:{names})(?!\w)"
+
+
+_DOUBLED_VOWEL = re.compile(r"([اوي])\1+")
 
 
 # A word of three letters or fewer takes only the article in front: "بديل" (an
@@ -238,7 +297,7 @@ def latin_spelled(text: str) -> str:
     xbox"); other words as they are."""
 
     def latin(match: re.Match[str]) -> str:
-        word = match.group(0)
+        word = _DOUBLED_VOWEL.sub(r"\1", match.group(0))
         if word in LATIN_SPELLINGS:
             return LATIN_SPELLINGS[word]
         return LATIN_SPELLINGS.get(_CLITIC_FRONT.sub("", word, count=1), word)
@@ -293,7 +352,12 @@ def _singular(word: str) -> str:
     return word
 
 
+# Words for one topic that share no stem ("is there a guarantee?" asks about the warranty).
+_SAME_TOPIC = {"guarantee": "warranty", "guaranty": "warranty", "guaranteed": "warranty"}
+
+
 def content_stems(text: str) -> set[str]:
     """The stems of the words of `text` that say what it is about (no stopwords), an
-    English plural as its singular."""
-    return {_singular(stem) for stem in stemmed_tokens(text) if stem not in STOPWORDS}
+    English plural as its singular, a synonym as its topic's word."""
+    stems = (_singular(stem) for stem in stemmed_tokens(text) if stem not in STOPWORDS)
+    return {_SAME_TOPIC.get(stem, stem) for stem in stems}

@@ -11,6 +11,7 @@ with the limit that was broken, so the customer is told instead of misled."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from project_core.metrics import SEARCH_SECONDS
 
 from . import index
 from .encoders import get_encoder
-from .language import FOR_MARKER, encoder_text, latin_spelled, normalise
+from .language import FOR_MARKER, content_stems, encoder_text, latin_spelled, normalise
 from .lexical import lexical_tokens
 
 RRF_K = 60
@@ -278,14 +279,29 @@ def product_search(request: SearchRequest) -> SearchResult:
         return SearchResult(_newest(request))
     words = request.query.strip()
     vector = get_encoder().encode([encoder_text(words)])[0] if words else None
+    guessed = False
     if vector is not None and not request.category_slug:
         # No product type named: what the customer wants it for may say ("something to
         # listen to music while running" → earbuds).
         request = replace(request, category_slug=use_case_category(vector, words))
+        guessed = request.category_slug is not None
+    elif vector is not None and request.category_slug:
+        # A broad type named with a use ("laptop for office work" is a business laptop):
+        # the sub-type the use points to comes first, the type named when it has nothing
+        # within the limits.
+        child = use_case_subcategory(vector, request.category_slug)
+        if child is not None:
+            result = _policy(replace(request, category_slug=child), vector)
+            if result.products:
+                return result
     result = _policy(request, vector)
-    if request.category_slug and not (result.products or result.nearest):
-        # The type hint matched nothing at all: the words alone decide.
-        result = _policy(replace(request, category_slug=None), vector)
+    if request.category_slug and not result.products and (guessed or not result.nearest):
+        # The type hint matched nothing at all, or it was only guessed from the use and
+        # nothing of it keeps the limits ("something nice from apple under 1000" is not
+        # a gaming laptop beyond the brand): the words alone decide.
+        fallback = _policy(replace(request, category_slug=None), vector)
+        if fallback.products or not result.nearest:
+            result = fallback
     return result
 
 
@@ -373,6 +389,8 @@ USE_CASE_DISTANCE = 0.72
 ARABIC_USE_CASE_DISTANCE = 0.82
 _SIBLING_GAP = 0.05  # how much closer a sub-category must be than the next to stand out
 _THING = re.compile(r"(?:^|\s)(?:شي|شيء|اشي|حاجه|جهاز)(?:\s|$)")
+_THING_WORDS = frozenset({"something", "anything", "thing", "device", "gadget", "جهاز", "حاجه"})
+_SOMETHING = re.compile(r"\b(?:something|anything|a thing|a device|a gadget)\b")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]")
 
 
@@ -382,6 +400,7 @@ class CategoryProfiles:
     vectors: np.ndarray  # (n, d) float32, one row per category with search terms
     arabic: np.ndarray  # the same rows from the Arabic name and terms alone
     parents: list[str | None]  # each row's parent category slug
+    terms: list[frozenset[str]] = field(default_factory=list)  # each row's use words
 
 
 def _category_version(model_name: str) -> tuple:
@@ -396,7 +415,7 @@ def _category_load(model_name: str) -> CategoryProfiles:
     ]
     if not categories:
         empty = np.zeros((0, 1), np.float32)
-        return CategoryProfiles([], empty, empty, [])
+        return CategoryProfiles([], empty, empty, [], [])
     encoder = get_encoder(model_name)
     texts = [f"{c.name_en}. {c.name_ar}. {c.search_terms}" for c in categories]
     arabic = [
@@ -408,12 +427,76 @@ def _category_load(model_name: str) -> CategoryProfiles:
         encoder.encode(texts),
         encoder.encode(arabic),
         [c.parent.slug if c.parent else None for c in categories],
+        _use_words(categories),
     )
+
+
+def _use_words(categories: list[Category]) -> list[frozenset[str]]:
+    """Each category's words of use (its search terms without the words that name any
+    product type: "جوال" in "شي يشحن جوالي" is a feature, not a use)."""
+    type_words = {
+        stem
+        for c in Category.objects.all()
+        for name in (c.name_en, c.name_ar)
+        for stem in content_stems(name or "")
+    }
+    return [frozenset(content_stems(c.search_terms) - type_words) for c in categories]
+
+
+def _clitic_free(stems: set[str]) -> set[str]:
+    """Stems with a glued preposition or "and" off too ("لولد" is also "ولد")."""
+    return stems | {s[1:] for s in stems if len(s) > 3 and s[0] in "وفبلك"}
+
+
+def _use_case_by_words(profiles: CategoryProfiles, words: str) -> str | None:
+    """The one category whose words of use the request shares most ("شي لولدي يتفرج فيه
+    كرتون" → the tablets' "كرتون"), or None on a tie or nothing shared."""
+    asked = _clitic_free(content_stems(words)) - _THING_WORDS
+    shared = sorted(
+        (
+            (len(asked & terms), slug)
+            for slug, terms in zip(profiles.slugs, profiles.terms, strict=True)
+        ),
+        reverse=True,
+    )
+    if not shared or shared[0][0] == 0 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+        return None
+    return shared[0][1]
 
 
 category_profiles: index.VersionedCache[CategoryProfiles] = index.VersionedCache(
     _category_version, _category_load
 )
+
+
+def _clearly_closest(distances: np.ndarray, rows: Iterable[int]) -> int | None:
+    """The row of `rows` within the use-case distance and clearly closer than the next
+    (`_SIBLING_GAP`), or None."""
+    near = sorted(
+        (i for i in rows if distances[i] <= USE_CASE_DISTANCE), key=lambda i: distances[i]
+    )
+    if near and (len(near) == 1 or distances[near[1]] - distances[near[0]] >= _SIBLING_GAP):
+        return near[0]
+    return None
+
+
+def use_case_subcategory(vector: np.ndarray, parent: str) -> str | None:
+    """The sub-category of `parent` the request's use points to ("for office work" among
+    laptops), when one is close and clearly closer than the parent itself and than its
+    siblings ("سماعات للجري" is no closer to earbuds than to any headphones for the
+    encoder: no narrowing)."""
+    profiles = category_profiles.get(get_encoder().name)
+    rows = [i for i, of in enumerate(profiles.parents) if of == parent]
+    if not rows:
+        return None
+    distances = 1.0 - profiles.vectors @ vector
+    best = _clearly_closest(distances, rows)
+    if best is None or (
+        parent in profiles.slugs
+        and distances[profiles.slugs.index(parent)] - distances[best] < _SIBLING_GAP
+    ):
+        return None
+    return profiles.slugs[best]
 
 
 def use_case_category(vector: np.ndarray, words: str = "") -> str | None:
@@ -427,24 +510,20 @@ def use_case_category(vector: np.ndarray, words: str = "") -> str | None:
     if distances[best] <= USE_CASE_DISTANCE:
         # A sub-category close enough, and clearly closer than its siblings, says more
         # than its parent ("music while running": earbuds, not any headphones)
-        children = sorted(
-            (
-                i
-                for i, parent in enumerate(profiles.parents)
-                if parent == profiles.slugs[best] and distances[i] <= USE_CASE_DISTANCE
-            ),
-            key=lambda i: distances[i],
-        )
-        if children and (
-            len(children) == 1 or distances[children[1]] - distances[children[0]] >= _SIBLING_GAP
-        ):
-            best = children[0]
-        return profiles.slugs[best]
+        children = [i for i, of in enumerate(profiles.parents) if of == profiles.slugs[best]]
+        child = _clearly_closest(distances, children)
+        return profiles.slugs[best if child is None else child]
+    if _SOMETHING.search(words.lower()):
+        # "something big to watch football on in the majlis": the words of use decide
+        return _use_case_by_words(profiles, words)
     if not (_THING.search(words) and _ARABIC_WORD.search(words)):
         return None
     distances = 1.0 - profiles.arabic @ vector
     best = int(np.argmin(distances))
-    return profiles.slugs[best] if distances[best] <= ARABIC_USE_CASE_DISTANCE else None
+    if distances[best] <= ARABIC_USE_CASE_DISTANCE:
+        return profiles.slugs[best]
+    # Dialect the encoder places far from every category: the words of use decide.
+    return _use_case_by_words(profiles, words)
 
 
 def _listing(filters: SearchFilters, category_slug: str | None, limit: int) -> list[Product]:

@@ -57,6 +57,7 @@ BRAND_ALIASES: tuple[tuple[str, str, str], ...] = (
     ("airpods pro", "apple", LINE),
     ("airpods max", "apple", LINE),
     ("ايربودز", "apple", LINE),
+    ("ايبودز", "apple", LINE),  # as many type it; no other product is called so
     ("اير بودز", "apple", LINE),
     ("ايربودس", "apple", LINE),
     ("ايربود", "apple", LINE),

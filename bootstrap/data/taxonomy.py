@@ -525,25 +525,29 @@ CATEGORY_SEARCH_TERMS: dict[str, str] = {
     "university. لابتوب خفيف ونحيف للجامعة والسفر",
     "business-laptops": "a laptop for the office, meetings, spreadsheets and security. "
     "لابتوب للمكتب والاعمال والاجتماعات",
-    "tablets": "a tablet for kids, school, study, reading, drawing, notes, movies and "
-    "cartoons. تابلت للاطفال والدراسة والقراءة والرسم والافلام",
+    "tablets": "a tablet for kids, my son or daughter, school, study, reading, drawing, "
+    "notes, movies, YouTube and cartoons. تابلت للاطفال والعيال والدراسة والقراءة والرسم "
+    "والافلام والكرتون ويوتيوب لولدي وبنتي يتفرج",
     "headphones": "something to listen to music, podcasts and calls. "
     "سماعات لسماع الاغاني والموسيقى والمكالمات",
     "wireless-earbuds": "small wireless buds to listen to music while running, at the gym, "
-    "working out, commuting and for calls. سماعات بلوتوث صغيرة للجري والرياضة والجيم والمشي",
+    "working out, commuting and for calls. سماعات بلوتوث صغيرة للجري والرياضة والجيم والنادي "
+    "والمشي امشي اسمع",
     "over-ear-headphones": "big headphones that block noise on flights and travel, for "
     "studio work and long listening. سماعات راس عازلة للضوضاء للسفر والطيران",
     "speakers": "loud music for a party, the beach, camping, outdoors and the living room. "
-    "سبيكر للحفلات والبحر والكشتات والبيت",
+    "سبيكر للحفلات والبحر والكشتات والبيت والمجلس اشغل فيه اغاني وشيلات وقرآن",
     "smartwatches": "a watch to track running, steps, sleep, heart rate, workouts and "
     "swimming, and see notifications. ساعة ذكية لتتبع الجري والخطوات والنوم ونبض القلب",
     "tvs": "a big screen to watch movies, football matches, Netflix and series in the "
-    "living room or majlis, and play games. شاشة كبيرة للافلام والمباريات ونتفلكس والمجلس",
+    "living room or majlis, and play games. شاشة كبيرة للافلام والمباريات والكورة ونتفلكس "
+    "والقنوات والمسلسلات والمجلس نتفرج",
     "cameras": "a camera to take photos, film videos, vlog, travel photography and action "
     "sports. كاميرا للتصوير والفيديو والسفر والفلوق والمغامرات",
     "gaming": "gaming: play video games with friends. العاب فيديو",
     "consoles": "a console to play video games on the TV with family and friends. "
-    "جهاز العاب للعب على التلفزيون مع العائلة والاصدقاء",
+    "جهاز العاب للعب على التلفزيون مع العائلة والاصدقاء واخوياي والشباب العب فيفا وكول اوف "
+    "ديوتي",
     "gaming-accessories": "gear for gamers: a controller, gaming headset, gaming mouse or "
     "keyboard. يد تحكم وسماعة وماوس وكيبورد للقيمرز",
     "accessories": "accessories to charge, connect and type. اكسسوارات للشحن والتوصيل والكتابة",

@@ -10,6 +10,7 @@ from connectors.llm.client import llm_configured
 from helpdesk.answers import faq_match
 from helpdesk.models import FAQ
 from helpdesk.services import unanswered_question_record
+from intent_classifier import service_asked
 from intent_classifier.types import IntentName
 from message_bus.dto import Button, ReplyButtons
 from recos.search import product_named
@@ -71,25 +72,31 @@ class FAQAnswerState(State):
             return self._not_sure(ctx)
         # "is the galaxy s24 in stock?": the search answers it (its card); not when the
         # customer already has it, or asks when a sold-out one comes back
-        named = not (u.after_sale or u.restock) and product_named(u.query or u.text, ctx.language)
+        # A service asked for ("can you repair my ps4?") is the shop's to answer, whatever
+        # it names.
+        named = not (u.after_sale or u.restock or u.service) and product_named(
+            u.query or u.text, ctx.language
+        )
         if named:
             return DECLINE
         asked = u.intent == IntentName.FAQ and u.confidence >= ASKED_CONFIDENCE
         # A product question ("does the band track sleep?"), unless the classifier is sure
         # it asks about the shop or an FAQ is much closer than usual ("the screen arrived
         # broken" names a type, and is the damaged-item FAQ).
-        about_products = _about_products(u) and not asked and not u.after_sale
+        about_products = _about_products(u) and not (asked or u.after_sale or u.service)
         hit = faq_match(
             u.text,
             ctx.language,
             override=ctx.payload == FAQ_OVERRIDE or about_products,
             asked=asked,
+            service=service_asked if u.service else None,
+            complaint=u.complaint,
         )
         if hit is not None:
             return self._answer(hit.question, hit.answer)
         if trying:
             return DECLINE  # only a close FAQ answers here; the action the text names goes on
-        if _about_products(u):
+        if _about_products(u) and not (u.service or u.complaint):
             return DECLINE  # no FAQ for it: the search answers from the catalogue
         if llm_configured():
             # With an LLM, a grounded answer from the FAQs and products it is given

@@ -590,6 +590,7 @@ def test_an_unsure_shop_question_naming_a_type_tries_the_faq_at_its_usual_distan
         "the laptop i got has a cracked screen",  # no "?", a type
         "my galaxy s24 arrived with a cracked screen",  # a brand and a model
         "وصلني جوال شاشته مكسورة",
+        "الجوال وصلني مكسور",  # a type only, nothing asked
     ],
 )
 def test_a_complaint_about_a_product_received_gets_the_faq_not_a_search(
@@ -627,6 +628,25 @@ def test_a_complaint_about_a_product_received_gets_the_faq_not_a_search(
         ("الايفون خلصان متى يتوفر؟", "restock", True),
         ("is the galaxy s24 in stock?", "restock", False),
         ("ابي ايفون متوفر", "restock", False),
+        # service: a service asked of the shop for a device
+        ("can you repair my ps4, it won't turn on", "service", True),
+        ("can you unlock an icloud locked iphone", "service", True),
+        ("can you move my whatsapp chats to the new phone", "service", True),
+        ("i want 200 chargers wholesale", "service", True),
+        ("تغيرون بطارية الايفون؟", "service", True),
+        ("تصلحون شاشات الجوالات؟", "service", True),
+        ("تقدرون تنقلون بياناتي للجوال الجديد؟", "service", True),
+        ("متى تفتحون؟", "service", False),  # opening hours
+        ("unlocked iphone 15", "service", False),  # a product's attribute
+        ("tv wall mount", "service", False),
+        ("replacement strap for apple watch", "service", False),
+        ("can you change my delivery address", "service", False),
+        # complaint: a fault with what was bought or delivered
+        ("my speaker arrived with a big dent on the side", "complaint", True),
+        ("you sent me a type c cable but i ordered lightning", "complaint", True),
+        ("الجوال وصلني مكسور", "complaint", True),
+        ("i bought an iphone last week, need a case for it", "complaint", False),
+        ("broken screen protector for iphone", "complaint", False),  # nothing bought
     ],
 )
 def test_what_a_message_speaks_of_is_read_from_its_words(text, flag, expected):
@@ -641,16 +661,70 @@ def test_an_after_sale_message_naming_a_brand_tries_the_faq_before_the_search():
     from intent_classifier.types import IntentName
     from intent_classifier.understanding import Understanding
 
-    complaint = Understanding(
-        "ordered a jbl speaker and got earbuds instead",
-        "ordered a jbl speaker and got earbuds instead",
+    bought = Understanding(
+        "i bought a jbl speaker, any earbuds to match?",
+        "i bought a jbl speaker, any earbuds to match?",
         IntentName.FAQ,
         0.41,
         {"brand": "jbl", "category": "wireless-earbuds"},
         after_sale=True,
     )
     # then: a close FAQ first, at its usual distance, then the search
-    assert route_text(complaint)[:2] == [("faq_answer", FAQ_TRY), ("search", "")]
+    assert route_text(bought)[:2] == [("faq_answer", FAQ_TRY), ("search", "")]
+
+
+@pytest.mark.parametrize(
+    "text", ["can you repair my galaxy s24? it won't charge", "تصلحون شاشة الايفون؟"]
+)
+def test_a_service_asked_for_a_named_product_is_not_sure_not_a_search(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+    text,
+):
+    # given: the damaged-item FAQ, whose wordings sit near a repair question
+    _damaged_item_faq()
+    _customer()
+    # when: the shop is asked for a service no FAQ speaks of
+    _say(post_webhook, text)
+    # then: not sure, a person offered, the question kept for staff; no product list
+    reply = graph.sends[-1]
+    assert _row_ids(reply) == []
+    assert "human" in _button_ids(reply)
+    assert not _body(reply).startswith("*")
+    assert UnansweredQuestion.objects.filter(text=text).exists()
+
+
+def test_a_service_or_a_complaint_goes_to_the_faq_only():
+    from dialog_engine.state_router import route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    service = Understanding(
+        "can you repair my ps4", "can you repair my ps4", IntentName.FAQ, 0.58,
+        {"brand": "sony", "category": "consoles"}, question=True, service=True,
+    )  # fmt: skip
+    complaint = Understanding(
+        "ordered a jbl speaker and got earbuds instead",
+        "ordered a jbl speaker and got earbuds instead",
+        IntentName.FAQ, 0.41, {"brand": "jbl"}, after_sale=True, complaint=True,
+    )  # fmt: skip
+    assert route_text(service) == [("faq_answer", "")]
+    assert route_text(complaint) == [("faq_answer", "")]
+
+
+def test_asking_for_the_best_of_a_type_is_a_search_not_the_customers_picks():
+    from dialog_engine.state_router import route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    best = Understanding(
+        "whats the best phone u have with a good camera?",
+        "whats the best phone u have with a good camera?",
+        IntentName.RECOMMEND, 0.9, {"category": "phones"}, question=True,
+    )  # fmt: skip
+    assert "recommendations" not in [state for state, _payload in route_text(best)]
+    assert ("search", "") in route_text(best)
 
 
 # --- an order number as the customer quotes it ---------------------------------------------

@@ -55,6 +55,7 @@ def _limits(text: str) -> tuple[Decimal | None, Decimal | None]:
         ("يد اكس بوكس ما تزيد عن ٦٠", Decimal("60")),
         ("سماعة لا تزيد عن ١٢٠", Decimal("120")),
         ("سماعات ما تتعدى ٤٠", Decimal("40")),
+        ("لابتوبات للشركة، حدودي ٢٨٠٠ للجهاز", Decimal("2800")),
     ],
 )
 def test_a_ceiling_phrase_is_a_maximum_and_never_a_minimum(text: str, high: Decimal) -> None:
@@ -405,6 +406,9 @@ def catalogue(db) -> Iterator[None]:
         ("does the samsung phone have a good camera?", "phones"),
         ("لابتوب بكيبورد عربي", "laptops"),
         ("ابي ابدا من جديد بجوال", "phones"),  # "with a phone", nothing else named
+        ("type c cable fast charging 1m", "cables"),  # "charging" is a feature
+        ("want a proper camera, not a phone", "cameras"),  # a type refused
+        ("تابلت مو جوال", "tablets"),
     ],
 )
 def test_the_category_hint_is_the_head_of_the_phrase(catalogue, text: str, category: str) -> None:
@@ -438,6 +442,18 @@ def test_what_a_product_charges_or_protects_is_not_the_type_asked_for(
     slots = extract(text)
     # then
     assert slots.get("category") == category
+
+
+@pytest.mark.parametrize(
+    ("text", "limits"),
+    [
+        ("تلفزيون سامسونج بين ألفين وثلاث آلاف", (Decimal("2000"), Decimal("3000"))),
+        ("جوال بين الف والفين", (Decimal("1000"), Decimal("2000"))),
+    ],
+)
+def test_a_range_in_arabic_words_keeps_its_and(text: str, limits: tuple) -> None:
+    # "وثلاث آلاف": the glued "and" joins the range, it is not eaten with the amount
+    assert _limits(text) == limits
 
 
 def test_an_english_plural_shares_its_topic_word_with_the_singular() -> None:
@@ -531,3 +547,18 @@ def test_asking_what_is_new_is_read(catalogue, text: str, newest: bool) -> None:
     slots = extract(text)
     # then
     assert bool(slots.get("newest")) is newest
+
+
+@pytest.mark.parametrize(
+    ("text", "brand", "brand_for"),
+    [
+        ("laptop for office work, samsung maybe", "samsung", None),
+        ("charger for iphone, sony if you have", "sony", "apple"),
+    ],
+)
+def test_a_comma_ends_what_a_brand_is_for(catalogue, text: str, brand, brand_for) -> None:
+    # when
+    slots = extract(text)
+    # then: the brand after the comma is the product's own
+    assert slots.get("brand") == brand
+    assert slots.get("brand_for") == brand_for

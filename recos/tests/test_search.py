@@ -289,6 +289,44 @@ def test_an_arabic_request_for_something_is_matched_against_the_arabic_terms(cat
     assert use_case_category(vector, "اتابع فيه نبضات قلبي ونومي") is None
 
 
+def test_an_arabic_request_for_something_far_for_the_encoder_is_matched_by_its_words(
+    catalog, monkeypatch
+):
+    # given: tablets for kids' cartoons, TVs for the matches, both watched
+    from inventory.models import Category
+    from recos import index
+    from recos.encoders import get_encoder
+    from recos.language import encoder_text
+    from recos.search import category_profiles, use_case_category
+    from tests.factories import CategoryFactory
+
+    monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    CategoryFactory(
+        slug="tablets",
+        name_en="Tablets",
+        name_ar="تابلت",
+        search_terms="a tablet for kids and cartoons. تابلت للعيال والكرتون لولدي يتفرج",
+    )
+    Category.objects.filter(slug="tvs").update(
+        search_terms="a big screen for the matches. شاشة للمباريات نتفرج يتفرج"
+    )
+    category_profiles.invalidate()
+    asked = "ابغى شي لولدي يتفرج فيه كرتون"
+    vector = get_encoder().encode([encoder_text(asked)])[0]
+    # when / then: the category sharing most of its words of use; a tie is no answer
+    assert use_case_category(vector, asked) == "tablets"
+    tie = "ابغى شي يتفرج فيه"
+    assert use_case_category(get_encoder().encode([encoder_text(tie)])[0], tie) is None
+    # and "something" in English is read the same way when the encoder finds nothing close
+    asked = "something big to watch football on in the majlis"
+    Category.objects.filter(slug="tvs").update(
+        search_terms="a big screen to watch football matches in the majlis"
+    )
+    category_profiles.invalidate()
+    vector = get_encoder().encode([encoder_text(asked)])[0]
+    assert use_case_category(vector, asked) == "tvs"
+
+
 def test_a_close_sub_category_is_preferred_to_its_parent(catalog, monkeypatch):
     # given: headphones for music, and under them earbuds for running
     from inventory.models import Category
@@ -316,3 +354,53 @@ def test_a_close_sub_category_is_preferred_to_its_parent(catalog, monkeypatch):
     vector = get_encoder().encode([encoder_text(asked)])[0]
     # when / then
     assert use_case_category(vector, asked) == "wireless-earbuds"
+
+
+def test_a_broad_type_named_with_a_use_narrows_to_the_sub_type_of_that_use(catalog, monkeypatch):
+    # given: headphones, and under them earbuds for running and over-ear ones for flights
+    from inventory.models import Category
+    from recos import index
+    from recos.encoders import get_encoder
+    from recos.language import encoder_text
+    from recos.search import category_profiles, use_case_subcategory
+    from tests.factories import CategoryFactory
+
+    monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    Category.objects.update(search_terms="")
+    headphones = CategoryFactory(slug="headphones", name_en="Headphones", name_ar="سماعات")
+    Category.objects.filter(slug="wireless-earbuds").update(
+        parent=headphones,
+        search_terms="small wireless buds to listen to music while running, at the gym and "
+        "working out. سماعات بلوتوث صغيرة للجري والرياضة",
+    )
+    CategoryFactory(
+        slug="over-ear",
+        parent=headphones,
+        search_terms="big over-ear headphones with noise cancelling for flights and travel",
+    )
+    category_profiles.invalidate()
+    asked = "headphones for running at the gym"
+    vector = get_encoder().encode([encoder_text(asked)])[0]
+    # when / then: the sub-type of that use, and none for a type without sub-types
+    assert use_case_subcategory(vector, "headphones") == "wireless-earbuds"
+    assert use_case_subcategory(vector, "wireless-earbuds") is None
+
+
+def test_a_type_guessed_from_the_use_never_makes_a_brand_give_way(trained, monkeypatch):
+    # given: TVs are for watching football; the only Samsung products are phones and earbuds
+    from inventory.models import Category
+    from recos import index
+    from recos.search import SearchRequest, category_profiles, product_search
+
+    monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    Category.objects.filter(slug="tvs").update(
+        search_terms="a big screen to watch movies and football matches"
+    )
+    category_profiles.invalidate()
+    # when: the words point to TVs, the brand to none of them
+    found = product_search(
+        SearchRequest(query="something to watch the football on", brand_slugs=("samsung",))
+    )
+    # then: Samsung's products, not the nearest TV beyond the brand
+    assert found.products and not found.nearest
+    assert {p.brand.slug for p in found.products} == {"samsung"}

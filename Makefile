@@ -117,6 +117,7 @@ eval: eval-db
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev3 --failures 60
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev4 --failures 80
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev5 --failures 80
+	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev6 --failures 80
 
 eval-blind: eval-db
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set blind $(BLIND_FLOORS)

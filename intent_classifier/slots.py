@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db import DatabaseError
 
-from recos.language import DIGITS, FOR_MARKER, normalise
+from recos.language import DIGITS, FOR_MARKER, LATIN_SPELLINGS, normalise
 
 # --- numbers and money ---------------------------------------------------------------------
 _EN_UNITS = {
@@ -561,6 +561,8 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "wf1000xm4",
         "ايربودز",
         "اير بودز",
+        "ايبودز",
+        "ان اير",
         "ايربودس",
         "ايربود",
         "اير بود",
@@ -1266,9 +1268,12 @@ def _names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     from brandkit.selectors import brand_alias_list
     from inventory.models import Category
 
+    # Inactive brands too: a brand the shop does not (or no longer) sell is still that
+    # brand ("baseus power bank": nothing from Baseus, similar products), never a search
+    # of every brand as if it were one.
     brands = [
         (normalise(name), b.slug)
-        for b in Brand.objects.filter(active=True)
+        for b in Brand.objects.all()
         for name in (b.name_en, b.name_ar)
         if name
     ]
@@ -1523,12 +1528,17 @@ _COMPARE_WORDS = re.compile(
     r"|(?:قارن|مقارنه|(?:(?:وش|ايش|شو|ما)\s+)?الفرق)(?:\s+بين)?"
     # asked after the products: "m2 or m3, what's the difference", "ولا M3 وش الفرق"
     r"|\b(?:what'?s|what is|whats)\s+the\s+difference\b|\bwhich\s+(?:one\s+)?is\s+better\b"
-    r"|ايهما افضل|مين احسن|ايش احسن|وش احسن",
+    r"|ايهما افضل|ايهم افضل|ايهم احسن|مين احسن|ايش احسن|وش احسن",
     re.IGNORECASE,
+)
+# A name spelt in Arabic after a glued "and": "ايفون ١٥ وجالكسي S24", "بلايستيشن ٥ واكس بوكس".
+_AR_NAME_AFTER_AND = "|".join(
+    re.escape(name) for name in sorted(LATIN_SPELLINGS, key=len, reverse=True) if len(name) > 3
 )
 _COMPARE_SPLIT = re.compile(
     r"\s+(?:and|vs\.?|versus|or|with|against|و|مع|او|ولا)\s+|,|،|\s+vs\.?\s+"
-    r"|\s+و(?=ال)",  # "بلايستيشن ٥ والاكس بوكس": the "and" joined to the next word
+    r"|\s+و(?=ال)"  # "بلايستيشن ٥ والاكس بوكس": the "and" joined to the next word
+    rf"|\s+و(?=(?:{_AR_NAME_AFTER_AND})(?!\w))",
     re.IGNORECASE,
 )
 
@@ -1547,8 +1557,10 @@ def compare_asked(text: str) -> bool:
 
 
 def compared(text: str) -> list[str]:
-    """The products a comparison names: "compare iphone 15 and galaxy s24" → two parts."""
-    plain = normalise(text)
+    """The products a comparison names: "compare iphone 15 and galaxy s24" → two parts.
+    A budget's "and" joins no products ("وش احسن جوال بين ١٠٠٠ و ٢٠٠٠")."""
+    low, high, rest = budget(text)
+    plain = rest if low is not None or high is not None else normalise(text)
     if not _COMPARE_WORDS.search(plain):
         return []
     pieces = _COMPARE_SPLIT.split(f" {plain} ")

@@ -28,7 +28,7 @@ _QUESTION = re.compile(
     r"وش|شو|كم|ما هي|ما هو|شلون|اقدر|ينفع|ممكن|تقدرون|عندكم|في|فيه)\b"
     r"|\b(?:when will|when do|when does|how long|how much|how many|how do|how can|"
     r"can i|can you|could you|do you|will it|is it|is there|are there|what now)\b"
-    r"|(?:^|\s)(?:هل|كيف|متي|ليش|ليه|ايش|وش|شلون|ازاي|امتي)(?:\s|$)",
+    r"|(?:^|\s)(?:هل|كيف|متي|ليش|ليه|ايش|وش|شلون|ازاي|امتي|اقدر|ينفع|يمديني)(?:\s|$)",
     re.IGNORECASE,
 )
 # "how do I reset my earbuds?": how to do something, a support question, never a search.
@@ -64,6 +64,9 @@ _PROBLEM = re.compile(
     r"غير اللي|بدل اللي)(?:\s|$)",
     re.IGNORECASE,
 )
+
+# The customer's own device ("my earbuds stopped working"): with a fault, a complaint.
+_MINE = re.compile(r"\b(?:my|mine)\b")
 
 # It asks when something sold out comes back ("the ps5 is out of stock, when will it be
 # back?", "sold out, will you restock?", "الايفون خلصان متى يتوفر؟"): the shop's restock
@@ -160,7 +163,7 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         question=bool(_QUESTION.search(plain)),
         how_to=bool(_HOW_TO.search(plain)),
         after_sale=after_sale,
-        complaint=after_sale and bool(_PROBLEM.search(plain)),
+        complaint=(after_sale or bool(_MINE.search(plain))) and bool(_PROBLEM.search(plain)),
         compares=slot_rules.compare_asked(text),
         restock=bool(_RESTOCK.search(plain)),
         service=bool(_SERVICE.search(plain)),

@@ -131,6 +131,7 @@ BRAND_ALIASES: tuple[tuple[str, str, str], ...] = (
     ("dual sense", "sony", LINE),
     ("dualshock", "sony", LINE),
     ("دوال سنس", "sony", LINE),
+    ("دول سنس", "sony", LINE),
     ("دوال شوك", "sony", LINE),
     ("bravia", "sony", LINE),
     ("برافيا", "sony", LINE),

@@ -314,6 +314,31 @@ BRANDS: tuple[BrandSeed, ...] = (
     BrandSeed("garmin", "Garmin", "جارمن", "GPS running, outdoor and fitness watches."),
 )
 
+# Brands customers ask for that the shop does not sell, seeded inactive: named in a
+# message they are still that brand, so the search says it has nothing from it and shows
+# similar products, instead of listing other brands as if they were it. (Names that are
+# ordinary words are left out: "nothing", "honor", "beats", "infinity"-like "infinix".)
+BRANDS_NOT_SOLD: tuple[BrandSeed, ...] = (
+    BrandSeed("baseus", "Baseus", "بيسوس", "Not sold here."),
+    BrandSeed("realme", "realme", "ريلمي", "Not sold here."),
+    BrandSeed("oppo", "OPPO", "اوبو", "Not sold here."),
+    BrandSeed("vivo", "vivo", "فيفو", "Not sold here."),
+    BrandSeed("nokia", "Nokia", "نوكيا", "Not sold here."),
+    BrandSeed("motorola", "Motorola", "موتورولا", "Not sold here."),
+    BrandSeed("sennheiser", "Sennheiser", "سينهايزر", "Not sold here."),
+    BrandSeed("jabra", "Jabra", "جابرا", "Not sold here."),
+    BrandSeed("marshall", "Marshall", "مارشال", "Not sold here."),
+    BrandSeed("hisense", "Hisense", "هايسنس", "Not sold here."),
+    BrandSeed("toshiba", "Toshiba", "توشيبا", "Not sold here."),
+    BrandSeed("philips", "Philips", "فيليبس", "Not sold here."),
+    BrandSeed("panasonic", "Panasonic", "باناسونيك", "Not sold here."),
+    BrandSeed("amazfit", "Amazfit", "امازفيت", "Not sold here."),
+    BrandSeed("fitbit", "Fitbit", "فيتبت", "Not sold here."),
+    BrandSeed("corsair", "Corsair", "كورسير", "Not sold here."),
+    BrandSeed("steelseries", "SteelSeries", "ستيل سيريز", "Not sold here."),
+    BrandSeed("dji", "DJI", "دي جي اي", "Not sold here."),
+)
+
 CATEGORY_TREE: tuple[CategorySeed, ...] = (
     CategorySeed(
         "phones",

@@ -56,7 +56,8 @@ def spec_definitions_seed(*, tally: Tally) -> None:
 
 def brands_seed(*, tally: Tally) -> dict[str, Brand]:
     brands: dict[str, Brand] = {}
-    for seed in taxonomy.BRANDS:
+    sold = {seed.slug for seed in taxonomy.BRANDS}
+    for seed in (*taxonomy.BRANDS, *taxonomy.BRANDS_NOT_SOLD):
         brand, outcome = row_upsert(
             Brand,
             lookup={"slug": seed.slug},
@@ -65,7 +66,7 @@ def brands_seed(*, tally: Tally) -> dict[str, Brand]:
                 "name_ar": seed.name_ar,
                 "description": seed.description,
                 "logo_url": BRAND_LOGO_URL.format(slug=seed.slug),
-                "active": True,
+                "active": seed.slug in sold,
             },
         )
         brands[seed.slug] = brand

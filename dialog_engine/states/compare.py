@@ -11,16 +11,16 @@ from orders.calculations import format_money
 from recos.search import SearchRequest, product_named, product_search
 
 from ..state_router import register
-from .base import State, StateResult, TurnContext
+from .base import DECLINE, State, StateResult, TurnContext
 from .common import join_lines, menu_button, product_missing, stock_label
 
 COMPARE_MAX = 3
 logger = logging.getLogger(__name__)
 
 
-def _compare_typed(ctx: TurnContext, parts: list[str]) -> None:
+def _compare_typed(ctx: TurnContext, parts: list[str]) -> bool:
     """ "compare iphone 15 and galaxy s24": the product each part names replaces the
-    comparison; fewer than two found keep the comparison the customer built."""
+    comparison; False when fewer than two are found (the comparison is left as it was)."""
     skus: list[str] = []
     for part in parts:
         named = product_named(part, ctx.language)
@@ -29,8 +29,10 @@ def _compare_typed(ctx: TurnContext, parts: list[str]) -> None:
             named = found.products[0] if found.products else None
         if named is not None and named.sku not in skus:
             skus.append(named.sku)
-    if len(skus) >= 2:
-        ctx.data["compare"] = skus[:COMPARE_MAX]
+    if len(skus) < 2:
+        return False
+    ctx.data["compare"] = skus[:COMPARE_MAX]
+    return True
 
 
 def _advice(ctx: TurnContext, products: list) -> str:
@@ -62,7 +64,15 @@ class CompareState(State):
     def handle(self, ctx: TurnContext) -> StateResult:
         u = ctx.understanding
         if u is not None and not ctx.payload:
-            _compare_typed(ctx, u.slots.get("compared") or [])
+            named = u.slots.get("compared") or []
+            built = len(ctx.data.get("compare", [])) >= 2
+            if (named and not _compare_typed(ctx, named)) or (
+                not named and u.names_products and not built
+            ):
+                # "gopro hero 12 or 13" with one of them not found, "ps5 ولا xbox؟" with
+                # nothing to compare yet: the search shows what the words find, not an
+                # empty comparison
+                return DECLINE
             ctx.payload = "show"
         action, _sep, sku = ctx.payload.partition(":")
         skus: list[str] = [s for s in ctx.data.get("compare", []) if isinstance(s, str)]

@@ -79,7 +79,14 @@ class FAQAnswerState(State):
         )
         if named:
             return DECLINE
-        asked = u.intent == IntentName.FAQ and u.confidence >= ASKED_CONFIDENCE
+        # A statement naming a product ("شاحن ماغ سيف ابل الاصلي") asks for it, however sure
+        # the classifier is that it speaks of the shop ("original" is the genuine-products
+        # FAQ's word).
+        asked = (
+            u.intent == IntentName.FAQ
+            and u.confidence >= ASKED_CONFIDENCE
+            and (u.question or not u.names_products)
+        )
         # A product question ("does the band track sleep?"), unless the classifier is sure
         # it asks about the shop or an FAQ is much closer than usual ("the screen arrived
         # broken" names a type, and is the damaged-item FAQ).

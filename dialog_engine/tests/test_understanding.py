@@ -647,6 +647,7 @@ def test_a_complaint_about_a_product_received_gets_the_faq_not_a_search(
         ("الجوال وصلني مكسور", "complaint", True),
         ("i bought an iphone last week, need a case for it", "complaint", False),
         ("broken screen protector for iphone", "complaint", False),  # nothing bought
+        ("my earbuds stopped working", "complaint", True),  # the customer's own
     ],
 )
 def test_what_a_message_speaks_of_is_read_from_its_words(text, flag, expected):
@@ -725,6 +726,64 @@ def test_asking_for_the_best_of_a_type_is_a_search_not_the_customers_picks():
     )  # fmt: skip
     assert "recommendations" not in [state for state, _payload in route_text(best)]
     assert ("search", "") in route_text(best)
+
+
+@pytest.mark.parametrize("text", ["oppo phone under 900", "جوال اوبو"])
+def test_a_brand_the_shop_does_not_sell_says_so_and_shows_similar_products(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+    text,
+):
+    # given: a brand customers ask for, known to the shop but not sold (inactive)
+    from intent_classifier.slots import catalog_cache_clear
+
+    BrandFactory(slug="oppo", name_en="OPPO", name_ar="اوبو", active=False)
+    catalog_cache_clear()
+    _customer()
+    # when
+    _say(post_webhook, text)
+    # then: said to have nothing from it, and phones of the brands the shop sells
+    reply = graph.sends[-1]
+    assert "nothing from that brand" in _body(reply) or "من هذه العلامة" in _body(reply)
+    assert set(_row_ids(reply)) & {"prd:GAL-S24", "prd:GAL-A15"}
+
+
+def test_a_statement_naming_a_product_is_searched_even_when_it_sounds_like_an_faq(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given: the genuine-products FAQ, whose word "original" the request shares
+    FAQFactory(
+        topic="genuine",
+        question_en="Are your products genuine?",
+        question_ar="هل منتجاتكم أصلية؟",
+        answer_en="All our products are original with the maker's warranty.",
+        answer_ar="كل منتجاتنا أصلية بضمان الوكيل.",
+    )
+    faq_embeddings_train()
+    _customer()
+    # when: a product is asked for, nothing asked about the shop
+    _say(post_webhook, "كيبل انكر تايب سي الاصلي")
+    # then: the cable, not the policy
+    reply = graph.sends[-1]
+    assert "prd:CBL-USBC" in _row_ids(reply)
+
+
+def test_a_comparison_with_fewer_than_two_products_found_is_a_search(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+):
+    # given: no comparison built yet
+    _customer()
+    # when: one of the products named is not sold
+    _say(post_webhook, "galaxy s24 or galaxy s99, which is better?")
+    # then: what the words find, not an empty comparison
+    reply = graph.sends[-1]
+    assert _row_ids(reply)
+    assert "Compare" not in _body(reply)
 
 
 # --- an order number as the customer quotes it ---------------------------------------------

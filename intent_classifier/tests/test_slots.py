@@ -509,6 +509,10 @@ def test_a_misspelt_product_type_is_recognised(catalogue) -> None:
         ("iphone 15 vs galaxy s24 which one is better", ["iphone 15", "galaxy s24"]),
         ("وش الفرق بين بلايستيشن ٥ والاكس بوكس", ["بلايستيشن 5", "الاكس بوكس"]),
         ("ماك بوك اير M2 ولا M3 وش الفرق", ["ماك بوك اير m2", "ماك بوك اير m3"]),
+        ("وش الفرق بين بلايستيشن ٥ واكس بوكس؟", ["بلايستيشن 5", "اكس بوكس"]),  # "and" glued
+        ("قارن بين ايفون ١٥ وجالكسي S24", ["ايفون 15", "جالكسي s24"]),
+        ("وش الفرق بين الوانه", []),  # "و" inside a word is no "and"
+        ("وش احسن جوال عندكم بين ١٠٠٠ و ٢٠٠٠؟", []),  # a budget's "and"
         ("what's the difference", []),
         ("iphone 15 and a case", []),
     ],

@@ -1254,6 +1254,7 @@ def quantity(text: str) -> int | None:
 # --- brands and categories ----------------------------------------------------------------
 NAMES_TTL_SECONDS = 60.0  # brand, alias and category edits reach the parser within this
 _names_cache: tuple[float, tuple[Any, Any]] | None = None
+_parents: dict[str, str] = {}  # category slug → its parent's, read with the names
 _FOR_CLITICS = ("ل", "لل")  # "شاحن للايفون": the product is for an iPhone
 
 
@@ -1278,12 +1279,12 @@ def _names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
         if name
     ]
     brands += [(normalise(alias), slug) for alias, slug, _kind in brand_alias_list()]
+    rows = list(Category.objects.select_related("parent"))
     categories = [
-        (normalise(name), c.slug)
-        for c in Category.objects.all()
-        for name in (c.name_en, c.name_ar)
-        if name
+        (normalise(name), c.slug) for c in rows for name in (c.name_en, c.name_ar) if name
     ]
+    _parents.clear()
+    _parents.update({c.slug: c.parent.slug for c in rows if c.parent is not None})
     slugs = {slug for _, slug in categories}
     categories += [
         (normalise(word), slug)
@@ -1518,6 +1519,10 @@ def _category_of(found: list[_Found]) -> str | None:
         or [f for f in found if f.role == "for"]
         or [f for f in found if f.role == "by"]
     )
+    # A sub-type named beside its type says which ("سماعات ان اير": earbuds, "phone
+    # iphone 15": an iPhone): the type gives way.
+    named = {f.slug for f in own}
+    own = [f for f in own if not any(_parents.get(other) == f.slug for other in named)]
     if not own:
         return None
     return (own[0] if own[0].arabic else own[-1]).slug

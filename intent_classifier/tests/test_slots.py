@@ -409,6 +409,8 @@ def catalogue(db) -> Iterator[None]:
         ("type c cable fast charging 1m", "cables"),  # "charging" is a feature
         ("want a proper camera, not a phone", "cameras"),  # a type refused
         ("تابلت مو جوال", "tablets"),
+        ("جوال ايفون ١٥", "iphones"),  # the sub-type named beside its type says which
+        ("phone, an iphone if you have one", "iphones"),
     ],
 )
 def test_the_category_hint_is_the_head_of_the_phrase(catalogue, text: str, category: str) -> None:

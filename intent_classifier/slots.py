@@ -1261,7 +1261,7 @@ _FOR_CLITICS = ("ل", "لل")  # "شاحن للايفون": the product is for a
 def _names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """(brand names, category words) as (normalised phrase, slug), longest first; read
     from the catalogue (names, aliases, category names and synonyms) once a minute."""
-    global _names_cache
+    global _names_cache, _parents
     now = time.monotonic()
     if _names_cache is not None and now - _names_cache[0] < NAMES_TTL_SECONDS:
         return _names_cache[1]
@@ -1283,8 +1283,7 @@ def _names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     categories = [
         (normalise(name), c.slug) for c in rows for name in (c.name_en, c.name_ar) if name
     ]
-    _parents.clear()
-    _parents.update({c.slug: c.parent.slug for c in rows if c.parent is not None})
+    _parents = {c.slug: c.parent.slug for c in rows if c.parent is not None}
     slugs = {slug for _, slug in categories}
     categories += [
         (normalise(word), slug)
@@ -1564,10 +1563,14 @@ def compare_asked(text: str) -> bool:
 def compared(text: str) -> list[str]:
     """The products a comparison names: "compare iphone 15 and galaxy s24" → two parts.
     A budget's "and" joins no products ("وش احسن جوال بين ١٠٠٠ و ٢٠٠٠")."""
-    low, high, rest = budget(text)
-    plain = rest if low is not None or high is not None else normalise(text)
+    plain = normalise(text)
     if not _COMPARE_WORDS.search(plain):
-        return []
+        return []  # most messages: no budget parse needed
+    low, high, rest = budget(text)
+    if low is not None or high is not None:
+        plain = rest
+        if not _COMPARE_WORDS.search(plain):
+            return []
     pieces = _COMPARE_SPLIT.split(f" {plain} ")
     parts = [" ".join(_COMPARE_WORDS.sub(" ", p).split()).strip(" ?؟.") for p in pieces]
     parts = [p for p in parts if p]

@@ -159,8 +159,6 @@ def _place(word: str) -> str | None:
         return None
     _and, clitic, rest = match.groups()
     place = _PLACES.get(rest) or _PLACES.get(f"ال{rest}")
-    if place is None and clitic in ("ال", "بال", "لل"):
-        place = _PLACES.get(rest)
     if place is None:
         return None
     preposition = _PLACE_PREPOSITIONS.get(clitic or "", "")
@@ -275,14 +273,13 @@ LATIN_SPELLINGS = {
 
 
 def _spelled(keys: list[str], clitic: str) -> str:
-    # A long vowel typed twice ("ايفوون", "سامسوونج") is the same name.
-    names = "|".join(
-        re.sub(r"([اوي])", r"\1+", re.escape(k)) for k in sorted(keys, key=len, reverse=True)
-    )
+    # A ya typed twice ("ايفون" as "اييفون") is the same name (`normalise` has already
+    # folded a doubled alef or waw).
+    names = "|".join(re.escape(k).replace("ي", "ي+") for k in sorted(keys, key=len, reverse=True))
     return rf"(?<!\w)(?:{clitic})?(?:{names})(?!\w)"
 
 
-_DOUBLED_VOWEL = re.compile(r"([اوي])\1+")
+_DOUBLED_YA = re.compile(r"ي{2,}")
 
 
 # A word of three letters or fewer takes only the article in front: "بديل" (an
@@ -301,7 +298,7 @@ def latin_spelled(text: str) -> str:
     xbox"); other words as they are."""
 
     def latin(match: re.Match[str]) -> str:
-        word = _DOUBLED_VOWEL.sub(r"\1", match.group(0))
+        word = _DOUBLED_YA.sub("ي", match.group(0))
         if word in LATIN_SPELLINGS:
             return LATIN_SPELLINGS[word]
         return LATIN_SPELLINGS.get(_CLITIC_FRONT.sub("", word, count=1), word)

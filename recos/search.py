@@ -400,7 +400,7 @@ class CategoryProfiles:
     vectors: np.ndarray  # (n, d) float32, one row per category with search terms
     arabic: np.ndarray  # the same rows from the Arabic name and terms alone
     parents: list[str | None]  # each row's parent category slug
-    terms: list[frozenset[str]] = field(default_factory=list)  # each row's use words
+    terms: list[frozenset[str]]  # each row's words of use (`_use_words`)
 
 
 def _category_version(model_name: str) -> tuple:

@@ -198,7 +198,8 @@ def route_text(understanding: Understanding) -> list[Route]:
             # a shop question that mentions a type ("if I order a laptop today, when does
             # it arrive?", the classifier's best reading) takes an FAQ at its usual distance.
             # When something sold out comes back is the shop's answer too.
-            asks_the_shop = _asks_the_shop(u) or u.restock
+            # So is how to pay for it ("can i buy the macbook with tabby?").
+            asks_the_shop = _asks_the_shop(u) or u.restock or u.pays
             routes.append((FAQ_STATE, FAQ_TRY if asks_the_shop else FAQ_OVERRIDE))
         routes.append((SEARCH_STATE, ""))
     elif u.confident and declared is not None:

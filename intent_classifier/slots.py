@@ -1479,21 +1479,33 @@ def _catalog_names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str]
 
 
 def brands_named(text: str) -> tuple[list[str], list[str]]:
-    """(brands the product must be of, brands named only as what it is for)."""
+    """(brands the product must be of, brands named only as what it is for); a brand the
+    customer refuses is neither."""
     limits: list[str] = []
     targets: list[str] = []
     # A comma ends what a brand is for: "laptop for office work, thinkpad maybe" names the
     # laptop's brand. (Types keep the head of the whole phrase.)
     for found in _find_all(_catalog_names()[0], normalise(text), clauses=True):
+        if found.role == "not":
+            continue  # "not apple, samsung please": a brand refused is no limit
         bucket = targets if found.role == "for" else limits
         if found.slug not in bucket:
             bucket.append(found.slug)
     return limits, targets
 
 
+# "ساعه" is an hour as well as a watch: "طلبت قبل ساعه" (an hour ago), "خلال ساعتين".
+_HOUR = re.compile(
+    r"(?:^|\s)(?:قبل|بعد|خلال|كم|نص|نصف|ربع|لمده|اخر|كل|مده)\s+(?:ال)?ساعه(?!\w)"
+    r"|(?:^|\s)ساعتين(?!\w)|(?:^|\s)ساعه\s+(?:زمن|وحده|واحده|ونص|الا ربع)(?!\w)"
+)
+
+
 def _types_found(text: str) -> list[_Found]:
-    """The product types the text names, with their roles in the phrase."""
-    return _find_all(_catalog_names()[1], normalise(text))
+    """The product types the text names, with their roles in the phrase (an hour is not a
+    watch)."""
+    plain = _HOUR.sub(lambda m: " " * len(m.group(0)), normalise(text))
+    return _find_all(_catalog_names()[1], plain)
 
 
 def _type_only_after_for(types: list[_Found]) -> bool:

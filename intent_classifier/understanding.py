@@ -43,11 +43,15 @@ _HOW_TO = re.compile(
 # the product it names is the customer's, so a shop answer (wrong item, damaged, returns)
 # comes before a search for more of it.
 _AFTER_SALE = re.compile(
-    r"\b(?:i|we)\s+(?:just\s+)?(?:got|received|recieved|bought|purchased|ordered)\b"
+    r"\b(?:i|we)\s+(?:just\s+|already\s+)?(?:got|received|recieved|bought|purchased|ordered|"
+    r"returned|sent back)\b"
+    # chat drops the subject: "ordered black airpods and got silver ones"
+    r"|^(?:just\s+)?(?:got|received|recieved|bought|ordered|returned)\b"
     r"|\b(?:arrived|was delivered|got delivered|came(?!\s+out)|showed up|you sent|u sent)\b"
     r"|\binstead\b|\bmy order\b"
-    r"|(?:^|\s)(?:وصلني|وصلتني|وصلنا|استلمت|استلمته|استلمتها|جاني|جاتني|اشتريت|اشتريته|"
-    r"اشتريتها|طلبته|طلبتها|ارسلتوا|ارسلتو|بعتولي|بعثتوا|دخلني|طلبي|طلبيتي|سويته)(?:\s|$)",
+    r"|(?:^|\s)و?(?:وصلني|وصلتني|وصلنا|وصل|وصلت|استلمت|استلمته|استلمتها|جاني|جاتني|جتني|"
+    r"اشتريت|اشتريته|اشتريتها|طلبته|طلبتها|ارسلتوا|ارسلتو|بعتولي|بعثتوا|دخلني|طلبي|طلبيتي|"
+    r"سويته|رجعت|رجعته|رجعتها|ارجعت)(?:\s|$)",
     re.IGNORECASE,
 )
 
@@ -61,12 +65,30 @@ _PROBLEM = re.compile(
     r"not what i ordered|but i ordered|fake|counterfeit|used one|already opened|smashed)\b"
     r"|(?:^|\s)(?:مكسور|مكسوره|انكسر|مخدوش|مخدوشه|خدش|خدوش|خربان|خربانه|معطل|عطلان|تالف|"
     r"مضروب|مطعوج|ناقص|ناقصه|غلط|مستعمل|مفتوح|ما يشتغل|مايشتغل|ما يشحن|مايشحن|ما اشتغل|"
-    r"غير اللي|بدل اللي)(?:\s|$)",
+    r"غير اللي|بدل اللي)(?:\s|$)"
+    # what came is not what was ordered: "ordered black airpods and got silver ones",
+    # "طلبت سماعه سودا وجتني بيضا" ("ordered one and got it yesterday" is no fault)
+    r"|\bordered\b.{1,80}?\b(?:and|but)\s+(?:i\s+|you\s+|u\s+|they\s+)?(?:got|received|"
+    r"recieved|sent)\b(?!\s+(?:it|them|this|that|yesterday|today)\b)"
+    r"|(?:^|\s)طلبت\s.{1,80}?\sو(?:جاني|جتني|جاتني|وصلني|وصلتني|ارسلتوا|ارسلتو|بعتولي)\s+"
+    r"(?!امس|اليوم|بكره|بسرعه|بدري|متاخر|بعد)\S",
     re.IGNORECASE,
 )
 
 # The customer's own device ("my earbuds stopped working"): with a fault, a complaint.
 _MINE = re.compile(r"\b(?:my|mine)\b")
+
+# A question naming a way to pay ("can i buy the macbook with tabby?", "اقدر اشتري اللابتوب بتابي؟",
+# "iphone 16 cash on delivery?"): how to pay for it is the shop's answer (payment methods,
+# instalments, cash on delivery), which comes before the product's card.
+_PAYS = re.compile(
+    r"\b(?:tabby|tamara|installments?|instalments?|in \d+ payments|split (?:the )?(?:price|"
+    r"payment|bill)|pay monthly|monthly payments?|cash on delivery|bank transfer|apple pay|"
+    r"stc pay|mada|visa|mastercard|credit card|debit card)\b"
+    r"|(?:^|\s)(?:ب|و|بال)?(?:تابي|تمارا|تقسيط|اقساط|قسط|الدفع عند الاستلام|كاش|"
+    r"تحويل بنكي|ابل باي|اس تي سي باي)(?:\s|$|[?؟،,])",
+    re.IGNORECASE,
+)
 
 # It asks when something sold out comes back ("the ps5 is out of stock, when will it be
 # back?", "sold out, will you restock?", "الايفون خلصان متى يتوفر؟"): the shop's restock
@@ -87,7 +109,7 @@ _RESTOCK = re.compile(
 # mount" and "replacement strap" are products.
 _SERVICE_VERBS = (
     r"repair|fix|unlock|jailbreak|root|install|set up|setup|mount|replace|swap out|"
-    r"recycle|engrave|format|service|program|calibrate"
+    r"recycle|engrave|format|service|program|calibrate|rent|build|assemble"
 )
 _DATA = r"(?:my |the |all (?:my |the )?)?(?:data|photos|pictures|contacts|whatsapp|chats|files)"
 _SERVICE = re.compile(
@@ -124,6 +146,7 @@ class Understanding:
     restock: bool = False  # it asks when something sold out is back ("restock", "خلصان")
     service: bool = False  # it asks for a service done to a device ("can you repair …")
     complaint: bool = False  # a fault with what was bought ("arrived with a dent")
+    pays: bool = False  # a question naming a way to pay ("with tabby?", "بالتقسيط؟")
     query: str = ""  # the words to search products with (budget words cut out)
     source: str = "local"
 
@@ -154,19 +177,21 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         )
     intent = classify(text, context)
     after_sale = bool(_AFTER_SALE.search(plain))
+    question = bool(_QUESTION.search(plain))
     return Understanding(
         text,
         plain,
         intent.name,
         intent.confidence,
         intent.slots,
-        question=bool(_QUESTION.search(plain)),
+        question=question,
         how_to=bool(_HOW_TO.search(plain)),
         after_sale=after_sale,
         complaint=(after_sale or bool(_MINE.search(plain))) and bool(_PROBLEM.search(plain)),
         compares=slot_rules.compare_asked(text),
         restock=bool(_RESTOCK.search(plain)),
         service=bool(_SERVICE.search(plain)),
+        pays=question and bool(_PAYS.search(plain)),
         query=intent.slots.get("query", ""),
         source=intent.source,
     )

@@ -763,6 +763,8 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "installment on a $1200 laptop",
             "instalments with no interest?",
             "i cant pay it all at once",
+            "can i buy a phone with tabby",
+            "can i get the laptop on tamara",
         ),
         "ar": (
             "فيه تقسيط؟",
@@ -789,6 +791,8 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "التقسيط بفوائد؟",
             "بدي قسّط الموبايل",
             "ينفع اقسط طلب ب ٢٥٠ دولار؟",
+            "اقدر اشتري جوال بتابي؟",
+            "ينفع اخذ اللابتوب بتمارا",
         ),
     },
     "How do I pay by bank transfer?": {

@@ -71,13 +71,11 @@ class FAQAnswerState(State):
         if u is None:
             return self._not_sure(ctx)
         # "is the galaxy s24 in stock?": the search answers it (its card); not when the
-        # customer already has it, or asks when a sold-out one comes back
-        # A service asked for ("can you repair my ps4?") is the shop's to answer, whatever
-        # it names.
-        named = not (u.after_sale or u.restock or u.service) and product_named(
-            u.query or u.text, ctx.language
-        )
-        if named:
+        # customer already has it, asks when a sold-out one comes back, asks for a service
+        # ("can you repair my ps4?") or how to pay for it ("can i buy the macbook with
+        # tabby?"): those are the shop's to answer, whatever they name.
+        shops = u.after_sale or u.restock or u.service or u.pays
+        if not shops and product_named(u.query or u.text, ctx.language):
             return DECLINE
         # A statement naming a product ("شاحن ماغ سيف ابل الاصلي") asks for it, however sure
         # the classifier is that it speaks of the shop ("original" is the genuine-products
@@ -87,10 +85,10 @@ class FAQAnswerState(State):
             and u.confidence >= ASKED_CONFIDENCE
             and (u.question or not u.names_products)
         )
-        # A product question ("does the band track sleep?"), unless the classifier is sure
-        # it asks about the shop or an FAQ is much closer than usual ("the screen arrived
-        # broken" names a type, and is the damaged-item FAQ).
-        about_products = _about_products(u) and not (asked or u.after_sale or u.service)
+        # A product question ("does the band track sleep?") takes only a much closer FAQ,
+        # unless the classifier is sure it asks about the shop or it is the shop's to answer
+        # (above: "the screen arrived broken" names a type, and is the damaged-item FAQ).
+        about_products = _about_products(u) and not (asked or shops)
         hit = faq_match(
             u.text,
             ctx.language,

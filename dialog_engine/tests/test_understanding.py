@@ -648,6 +648,22 @@ def test_a_complaint_about_a_product_received_gets_the_faq_not_a_search(
         ("i bought an iphone last week, need a case for it", "complaint", False),
         ("broken screen protector for iphone", "complaint", False),  # nothing bought
         ("my earbuds stopped working", "complaint", True),  # the customer's own
+        # what came is not what was ordered, the subject dropped as chat does
+        ("ordered black airpods max and got silver ones", "complaint", True),
+        ("طلبت سماعة سودا وجتني بيضا", "complaint", True),
+        ("الطلب وصل تالف", "complaint", True),
+        ("ordered a phone and got it yesterday, how do i set it up", "complaint", False),
+        ("طلبت جوال وجاني امس", "complaint", False),
+        # after_sale: a return made
+        ("رجعت الايباد من اسبوع ولين الحين ما نزل الفلوس، كم ياخذ؟", "after_sale", True),
+        ("i returned the earbuds last week, where is my refund?", "after_sale", True),
+        # pays: a question naming a way to pay
+        ("can i buy the macbook with tabby", "pays", True),
+        ("اقدر اشتري اللابتوب بتابي؟", "pays", True),
+        ("iphone 16 cash on delivery?", "pays", True),
+        ("فيه تقسيط على البلايستيشن؟", "pays", True),
+        ("laptop with tabby", "pays", False),  # nothing asked: the laptops
+        ("call of duty for ps5?", "pays", False),
     ],
 )
 def test_what_a_message_speaks_of_is_read_from_its_words(text, flag, expected):
@@ -885,6 +901,36 @@ def test_a_cart_action_said_of_a_placed_order_tries_the_faq_first():
     )
     # then: the FAQ on changing an order, if close, before the cart
     assert route_text(u)[:2] == [("faq_answer", FAQ_TRY), ("add_to_cart", "")]
+
+
+@pytest.mark.parametrize(
+    "text", ["can i buy the macbook air with tabby?", "اقدر اشتري الماك بوك اير بتابي؟"]
+)
+def test_how_to_pay_for_a_named_product_is_the_shops_answer_not_its_card(
+    post_webhook,  # noqa: F811
+    graph,  # noqa: F811
+    shop,
+    text,
+):
+    # given: the instalments FAQ with a way of asking it that names a product
+    faq = _trained_faq(
+        topic="installments",
+        question_en="Can I pay in installments?",
+        question_ar="هل يمكنني الدفع بالتقسيط؟",
+        answer_en="Yes, with Tabby or Tamara in 4 payments.",
+        answer_ar="نعم، عبر تابي أو تمارا على 4 دفعات.",
+        english=("can i buy a phone with tabby", "tabby?"),
+    )
+    FAQVariant.objects.create(faq=faq, language="ar", text="اقدر اشتري جوال بتابي؟")
+    faq_embeddings_train()
+    _customer()
+    # when: the question names a laptop the shop sells and a way to pay for it
+    _say(post_webhook, text)
+    # then: how to pay, not the laptop's card
+    reply = graph.sends[-1]
+    assert "4" in _body(reply)
+    assert "Tabby" in _body(reply) or "تابي" in _body(reply)
+    assert _row_ids(reply) == []
 
 
 def test_when_a_sold_out_model_comes_back_is_the_shops_answer_not_its_card(

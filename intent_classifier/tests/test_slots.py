@@ -386,6 +386,7 @@ def catalogue(db) -> Iterator[None]:
     CategoryFactory(slug="cables", name_en="Cables", name_ar="كيابل")
     CategoryFactory(slug="consoles", name_en="Consoles", name_ar="أجهزة ألعاب")
     CategoryFactory(slug="cameras", name_en="Cameras", name_ar="كاميرات")
+    CategoryFactory(slug="smartwatches", name_en="Smartwatches", name_ar="ساعات ذكية")
     yield
     catalog_cache_clear()
 
@@ -411,6 +412,9 @@ def catalogue(db) -> Iterator[None]:
         ("تابلت مو جوال", "tablets"),
         ("جوال ايفون ١٥", "iphones"),  # the sub-type named beside its type says which
         ("phone, an iphone if you have one", "iphones"),
+        ("ساعة سامسونج", "smartwatches"),
+        ("طلبت جوال قبل ساعة وابي الغيه", "phones"),  # an hour ago, not a watch
+        ("شاحن يشحن الجوال خلال ساعتين", "chargers"),
     ],
 )
 def test_the_category_hint_is_the_head_of_the_phrase(catalogue, text: str, category: str) -> None:
@@ -568,3 +572,13 @@ def test_a_comma_ends_what_a_brand_is_for(catalogue, text: str, brand, brand_for
     # then: the brand after the comma is the product's own
     assert slots.get("brand") == brand
     assert slots.get("brand_for") == brand_for
+
+
+@pytest.mark.parametrize(
+    ("text", "brand"), [("not apple, samsung please", "samsung"), ("any phone but not apple", None)]
+)
+def test_a_brand_refused_is_no_brand_limit(catalogue, text: str, brand) -> None:
+    # when
+    slots = extract(text)
+    # then: only the brand wanted limits the search
+    assert slots.get("brand") == brand

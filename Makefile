@@ -119,6 +119,7 @@ eval: eval-db
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev5 --failures 80
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev6 --failures 80
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev7 --failures 80
+	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev8 --failures 80
 
 eval-blind: eval-db
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set blind $(BLIND_FLOORS)

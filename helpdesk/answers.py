@@ -47,10 +47,11 @@ AGREEMENT_FACTOR = 0.6
 # is served by the encoder and the topic-word check alone (measured: the relaxation there
 # answered more questions with the wrong FAQ).
 ASKED_FACTOR = {"ar": 1.15}
-# A complaint about what was delivered ("the phone arrived broken") is a shop matter
-# whatever the encoder says, and only a few FAQs speak of such faults: one of them may be
-# this much further when the ridge agrees strongly (`AGREED_SCORE`).
-COMPLAINT_FACTOR = 1.2
+# A complaint about what was delivered ("the phone arrived broken") or a question naming a
+# way to pay ("is tamara available? want to split it in 4") is a shop matter whatever the
+# encoder says, and only a few FAQs speak of it: one of them may be this much further
+# when the ridge agrees strongly (`AGREED_SCORE`).
+SHOP_MATTER_FACTOR = 1.2
 # The kernel ridge's score (about 1 for an FAQ's own wordings, about 0 for the others')
 # an FAQ needs to answer: it reads a question against all of an FAQ's wordings together,
 # so a paraphrase unlike any single wording still lands where most of them point, and a
@@ -98,7 +99,7 @@ def faq_match(
     override: bool = False,
     asked: bool = False,
     service: Callable[[str], bool] | None = None,
-    complaint: bool = False,
+    shop_matter: bool = False,
 ) -> FAQHit | None:
     """The FAQ that answers `question`, or None when no FAQ is close enough: then the
     shop says it is not sure and offers a person (never a confident wrong answer).
@@ -108,7 +109,8 @@ def faq_match(
     and this tells whether a wording does too: "do you fix cracked screens?" sits close
     to "the screen came cracked" (the damaged-item FAQ), which answers another question,
     so unless it is much closer one of the FAQ's closest wordings must ask for a service.
-    `complaint`: a fault with what was delivered (see `COMPLAINT_FACTOR`)."""
+    `shop_matter`: a fault with what was delivered or a way to pay asked about (see
+    `SHOP_MATTER_FACTOR`)."""
     threshold = faq_threshold(language)
     asked = asked and language in ASKED_FACTOR
     if override:
@@ -116,8 +118,8 @@ def faq_match(
     elif asked:
         threshold *= ASKED_FACTOR[language]
     usual = threshold
-    if complaint:
-        threshold *= COMPLAINT_FACTOR
+    if shop_matter:
+        threshold *= SHOP_MATTER_FACTOR
     hits = faq_answer(question, language, k=1, threshold=threshold)
     if not hits:
         return None

@@ -119,16 +119,23 @@ _MAX_WORDS = (
     r"budget(?: is| of)?|my budget|for less than|"
     r"اقل من|ارخص من|تحت|في حدود|بحدود|حدودي|حدود|ما يزيد عن|ما يزيد على|لا يزيد عن|ما يتجاوز|"
     r"لا يتجاوز|ما يتعدي|ما يتعدى|حد اقصي|كحد اقصي|بالكثير|ماكس|ميزانيتي|ميزانيه|لين|"
-    r"الحد الاقصي|اقصي شي|اقصى|"
-    # "does not exceed", either gender, with or without its preposition: "ما تزيد عن ١٢٠"
-    r"(?:ما|لا|مو|ماراح)\s*(?:ي|ت)(?:زيد|تعدي|تجاوز|طلع|عدي)\s*(?:عن|علي)?"
+    r"الحد الاقصي|اقصي(?:\s+(?:شي|حاجه|حد|سعر|مبلغ))?|"
+    # "does not exceed", either gender, with or without its preposition, Egyptian "ش"
+    # too: "ما تزيد عن ١٢٠", "ما يزيدش عن ٣٥٠"
+    r"(?:ما|لا|مو|مش|ماراح)\s*(?:ي|ت)(?:زيد|تعدي|تجاوز|طلع|عدي)ش?\s*(?:عن|علي)?"
 )
 _MIN_WORDS = (
     r"(?<!not )(?<!no )(?<!nothing )"
     r"(?:over|above|more than|at least|minimum|min|starting (?:at|from)|from|"
     r"not less than|no less than|not under|not below|nothing under|nothing below|"
     r"فوق|اكثر من|على الاقل|علي الاقل|يبدا من|"
-    r"(?:ما|لا|مو)\s*(?:ي|ت)(?:قل|نزل)\s*(?:عن|من)?)"
+    r"(?:ما|لا|مو|مش)\s*(?:ي|ت)(?:قل|نزل)ش?\s*(?:عن|من)?|"
+    # a maximum refused is a minimum: "don't want anything under 1500", "مش عايز حاجة
+    # اقل من 1500", "ما ابي شي تحت ٣٠٠٠"
+    r"(?:don'?t|do not|dont) want (?:anything|something|one|it) (?:under|below|less than|"
+    r"cheaper than)|"
+    r"(?:مش|مو|ما|لا)\s+(?:ابي|ابغي|ابغا|عايز|عاوز|اريد|بدي|ودي)?\s*(?:شي|حاجه|اشي)?\s*"
+    r"(?:اقل من|ارخص من|تحت))"
 )
 # Loose cues, read only when no direction word is found and the amount is money-sized:
 # "around 600", "about 1k", "تقريبا ٦٠٠", "حوالي ٥٠٠", "i have 700", "معي ٧٠٠" are a
@@ -736,7 +743,8 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "google tv",
         "flat screen",
         "flatscreen",
-        "oled",
+        # not "oled" alone: a screen of laptops, phones and consoles too ("zenbook 14 oled")
+        "oled tv",
         "qled",
         "neo qled",
         "mini led",
@@ -1146,7 +1154,9 @@ def budget(text: str) -> tuple[Decimal | None, Decimal | None, str]:
     high_match = _first(_MAX.search(masked), _MAX_AFTER.search(masked))
     low_match = _first(_MIN.search(masked), _MIN_AFTER.search(masked))
     overlap = high_match and low_match and low_match.start() < high_match.end()
-    if overlap and low_match.end() > high_match.start():
+    if overlap and low_match.start() < high_match.start() and low_match.end() >= high_match.end():
+        high_match = None  # "don't want anything under 1500": a maximum refused, a minimum
+    elif overlap and low_match.end() > high_match.start():
         low_match = None  # "not more than 500" is one maximum, not also a minimum
     high = _amount(high_match.group(1), high_match.group(2)) if high_match else None
     low = _amount(low_match.group(1), low_match.group(2)) if low_match else None
@@ -1332,9 +1342,10 @@ def _roles(plain: str, clauses: bool = False) -> list[tuple[int, str]]:
 
 def _misspelt(name: str, word: str) -> bool:
     """Whether `word` reads as a misspelling of `name`: the same first letter, a length
-    within one (two for a name over five letters: "lapotp"), and close by difflib
-    ("brands" is not "band", "sonny" is "sony")."""
-    slack = 2 if len(name) > 5 else 1
+    within one (two when both are over four letters and the name over five: "lapotp"),
+    and close by difflib ("brands" is not "band", "sonny" is "sony", "bass" is not
+    "baseus": a short word two letters off is another word)."""
+    slack = 2 if len(name) > 5 and len(word) > 4 else 1
     return (
         name[0] == word[0]
         and abs(len(name) - len(word)) <= slack

@@ -164,6 +164,11 @@ def _line_load(_key: str) -> frozenset[str]:
 line_words: index.VersionedCache[frozenset[str]] = index.VersionedCache(_line_version, _line_load)
 
 
+def _names_a_line(query: str) -> bool:
+    """Whether the words name a product line ("zenbook", "زين بوك", "thinkpad")."""
+    return bool(set(lexical_tokens(latin_spelled(query))) & line_words.get("all"))
+
+
 def _products_current(
     matrix: index.ProductMatrix, positions: list[int], *, in_stock: bool
 ) -> dict[int, Product]:
@@ -285,10 +290,11 @@ def product_search(request: SearchRequest) -> SearchResult:
         # listen to music while running" → earbuds).
         request = replace(request, category_slug=use_case_category(vector, words))
         guessed = request.category_slug is not None
-    elif vector is not None and request.category_slug:
+    elif vector is not None and request.category_slug and not _names_a_line(words):
         # A broad type named with a use ("laptop for office work" is a business laptop):
         # the sub-type the use points to comes first, the type named when it has nothing
-        # within the limits.
+        # within the limits. A product line named says which itself ("زين بوك من اسوس"
+        # is a Zenbook, whatever sub-type the encoder places it nearest).
         child = use_case_subcategory(vector, request.category_slug)
         if child is not None:
             result = _policy(replace(request, category_slug=child), vector)
@@ -324,17 +330,29 @@ def _policy(request: SearchRequest, vector: np.ndarray | None) -> SearchResult:
         # More budget than that brand needs ("samsung tab between 1000 and 1500" when its
         # dearest tablet is 800): its dearest, before other brands at the price.
         return SearchResult([], below, LimitBroken.PRICE_MIN)
+    if request.brand_slugs and request.price_max is not None:
+        # A little more than the budget ("playstation 5 under 450", its cheapest 499.99;
+        # "كاميرا فوجي بحدود ١٥٠٠"): the brand asked for, cheapest first, before other
+        # brands at the price.
+        near = request.price_max * NEAR_BUDGET
+        close = sorted((p for p in of_brand if request.price_max < p.price <= near), key=_price)
+        if close:
+            return SearchResult([], close, LimitBroken.PRICE_MAX)
     if request.brand_slugs:
         nearest = _search(request, replace(request.limits, brand_slugs=()), vector, others=False)
         if nearest:
             return SearchResult([], nearest, LimitBroken.BRAND)
     if request.price_max is not None:
-        above = sorted((p for p in of_brand if p.price > request.price_max), key=lambda p: p.price)
+        above = sorted((p for p in of_brand if p.price > request.price_max), key=_price)
         if above:
             return SearchResult([], above, LimitBroken.PRICE_MAX)
     if below:
         return SearchResult([], below, LimitBroken.PRICE_MIN)
     return SearchResult([])
+
+
+def _price(product: Product) -> Decimal:
+    return product.price
 
 
 def _search(
@@ -361,17 +379,23 @@ def _search(
     products = ranked(filters)
     if request.category_slug:
         typed = replace(filters, category_slug=request.category_slug)
-        # The words name this type: its products, ranked by the words or, when the
-        # encoder placed none of them (a short or dialect word), all of them.
-        of_type = ranked(typed) or _listing(typed, request.category_slug, request.limit)
+        # The words name this type: its products ranked by the words (all of them when
+        # the encoder placed none), the other types the words found, then the rest of the
+        # type (the encoder places only some of a type near a short or dialect word:
+        # "speaker under 300" is every speaker under 300, not the one it placed).
+        listed = _listing(typed, request.category_slug, request.limit)
+        of_type = ranked(typed) or listed
         if not of_type:
             return []
         # Other types the words found follow only when the named type has few products:
         # a page of gaming laptops needs no gaming mice after it.
         rest = [p for p in products if p not in of_type] if others and len(of_type) < _FEW else []
+        more = [p for p in listed if p not in of_type and p not in rest]
         # In stock first within each group: an iPhone out of stock still comes before
-        # the iPads the words also found.
-        return (_in_stock_first(of_type) + _in_stock_first(rest))[: request.limit]
+        # the iPads the words also found, and the earbuds the words found before the
+        # headphones listed after them.
+        groups = (of_type, rest, more)
+        return [p for group in groups for p in _in_stock_first(group)][: request.limit]
     if not products and limited:
         # "gift under $50", "acer nitro": the words found nothing, the limits are the ask.
         products = _listing(filters, None, request.limit)
@@ -379,6 +403,8 @@ def _search(
 
 
 _FEW = 3  # fewer products of the named type than this: other types the words found follow
+# A brand's product this much over a maximum comes before other brands within it.
+NEAR_BUDGET = Decimal("1.15")
 
 # A request this close to a category's search terms names that category by its use.
 USE_CASE_DISTANCE = 0.72

@@ -95,7 +95,7 @@ class FAQAnswerState(State):
             override=ctx.payload == FAQ_OVERRIDE or about_products,
             asked=asked,
             service=service_asked if u.service else None,
-            complaint=u.complaint,
+            shop_matter=u.complaint or u.pays,
         )
         if hit is not None:
             return self._answer(hit.question, hit.answer)

@@ -56,6 +56,8 @@ def _limits(text: str) -> tuple[Decimal | None, Decimal | None]:
         ("سماعة لا تزيد عن ١٢٠", Decimal("120")),
         ("سماعات ما تتعدى ٤٠", Decimal("40")),
         ("لابتوبات للشركة، حدودي ٢٨٠٠ للجهاز", Decimal("2800")),
+        ("عايز لاب توب كويس ومش غالي، اقصى حاجة 800", Decimal("800")),
+        ("تليفزيون 43 بوصة ما يزيدش عن 350", Decimal("350")),  # Egyptian "ش"
     ],
 )
 def test_a_ceiling_phrase_is_a_maximum_and_never_a_minimum(text: str, high: Decimal) -> None:
@@ -81,6 +83,11 @@ def test_a_ceiling_phrase_is_a_maximum_and_never_a_minimum(text: str, high: Deci
         ("phone not under 700", Decimal("700")),
         ("لابتوب ما يقل عن ٤٠٠٠", Decimal("4000")),
         ("جوال ما ينزل عن ٥٠٠", Decimal("500")),
+        ("جوال ما ينزلش عن الف", Decimal("1000")),
+        # a maximum refused
+        ("gaming laptop, i don't want anything under 1500", Decimal("1500")),
+        ("لابتوب جيمنج قوي، مش عايز حاجة اقل من 1500", Decimal("1500")),
+        ("ما ابي شي تحت ٣٠٠٠", Decimal("3000")),
     ],
 )
 def test_a_floor_phrase_is_a_minimum(text: str, low: Decimal) -> None:
@@ -498,6 +505,16 @@ def test_a_misspelt_brand_is_recognised(catalogue) -> None:
     slots = extract("sonny camera")
     # then
     assert (slots.get("brand"), slots.get("category")) == ("sony", "cameras")
+
+
+def test_a_short_word_two_letters_from_a_brand_is_no_brand(catalogue) -> None:
+    # given: a brand of six letters the shop knows
+    BrandFactory(slug="baseus", name_en="Baseus", name_ar="باسيوس")
+    catalog_cache_clear()
+    # when: "bass" is two letters short of "baseus"
+    slots = extract("speaker with deep bass 200-300")
+    # then: no brand limit
+    assert "brand" not in slots
 
 
 def test_a_misspelt_product_type_is_recognised(catalogue) -> None:

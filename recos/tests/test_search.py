@@ -404,3 +404,39 @@ def test_a_type_guessed_from_the_use_never_makes_a_brand_give_way(trained, monke
     # then: Samsung's products, not the nearest TV beyond the brand
     assert found.products and not found.nearest
     assert {p.brand.slug for p in found.products} == {"samsung"}
+
+
+def test_every_product_of_the_type_named_within_the_limits_is_listed(trained, settings):
+    # given: the encoder places no product near the words; they find one by its model
+    from recos.search import SearchRequest, product_search
+
+    settings.DIST_REF_EN = 0.01
+    # when
+    found = product_search(
+        SearchRequest(
+            query="android phone like the note 13",
+            category_slug="android-phones",
+            price_max=Decimal("900"),
+        )
+    )
+    # then: the one the words find first, then the rest of the type within the budget
+    assert [p.sku for p in found.products] == ["XIA-RN13-128", "SAM-S24-256"]
+
+
+def test_a_brands_product_a_little_over_the_budget_comes_before_other_brands(trained):
+    # given: Sony's earbuds cost 279; Samsung's are 99
+    from recos.search import LimitBroken, SearchRequest, product_search
+
+    # when: Sony earbuds under 250 (279 is within 15% of it)
+    found = product_search(
+        SearchRequest(
+            query="sony earbuds",
+            category_slug="wireless-earbuds",
+            brand_slugs=("sony",),
+            price_max=Decimal("250"),
+        )
+    )
+    # then: the Sony ones, told to be over the budget, not Samsung's at the price
+    assert found.products == []
+    assert [p.sku for p in found.nearest] == ["SON-WF1000XM5"]
+    assert found.broken == LimitBroken.PRICE_MAX

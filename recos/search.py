@@ -295,7 +295,7 @@ def product_search(request: SearchRequest) -> SearchResult:
         # the sub-type the use points to comes first, the type named when it has nothing
         # within the limits. A product line named says which itself ("زين بوك من اسوس"
         # is a Zenbook, whatever sub-type the encoder places it nearest).
-        child = use_case_subcategory(vector, request.category_slug)
+        child = use_case_subcategory(vector, request.category_slug, words)
         if child is not None:
             result = _policy(replace(request, category_slug=child), vector)
             if result.products:
@@ -474,15 +474,16 @@ def _clitic_free(stems: set[str]) -> set[str]:
     return stems | {s[1:] for s in stems if len(s) > 3 and s[0] in "وفبلك"}
 
 
-def _use_case_by_words(profiles: CategoryProfiles, words: str) -> str | None:
-    """The one category whose words of use the request shares most ("شي لولدي يتفرج فيه
-    كرتون" → the tablets' "كرتون"), or None on a tie or nothing shared."""
+def _use_case_by_words(
+    profiles: CategoryProfiles, words: str, rows: Iterable[int] | None = None
+) -> str | None:
+    """The one category (of `rows`, default all) whose words of use the request shares
+    most ("شي لولدي يتفرج فيه كرتون" → the tablets' "كرتون"), or None on a tie or nothing
+    shared."""
     asked = _clitic_free(content_stems(words)) - _THING_WORDS
+    rows = range(len(profiles.slugs)) if rows is None else rows
     shared = sorted(
-        (
-            (len(asked & terms), slug)
-            for slug, terms in zip(profiles.slugs, profiles.terms, strict=True)
-        ),
+        ((len(asked & profiles.terms[i]), profiles.slugs[i]) for i in rows),
         reverse=True,
     )
     if not shared or shared[0][0] == 0 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
@@ -506,23 +507,27 @@ def _clearly_closest(distances: np.ndarray, rows: Iterable[int]) -> int | None:
     return None
 
 
-def use_case_subcategory(vector: np.ndarray, parent: str) -> str | None:
+def use_case_subcategory(vector: np.ndarray, parent: str, words: str = "") -> str | None:
     """The sub-category of `parent` the request's use points to ("for office work" among
     laptops), when one is close and clearly closer than the parent itself and than its
     siblings ("سماعات للجري" is no closer to earbuds than to any headphones for the
-    encoder: no narrowing)."""
+    encoder: no narrowing); failing that, for an Arabic request, the one sub-category
+    whose words of use `words` share most ("لابتوب للدوام" → business laptops: the encoder
+    places dialect far from every profile)."""
     profiles = category_profiles.get(get_encoder().name)
     rows = [i for i, of in enumerate(profiles.parents) if of == parent]
     if not rows:
         return None
     distances = 1.0 - profiles.vectors @ vector
     best = _clearly_closest(distances, rows)
-    if best is None or (
+    if best is not None and not (
         parent in profiles.slugs
         and distances[profiles.slugs.index(parent)] - distances[best] < _SIBLING_GAP
     ):
-        return None
-    return profiles.slugs[best]
+        return profiles.slugs[best]
+    # Only Arabic: English is the encoder's strength, and one word in common there ("noise
+    # cancelling earphones" and the over-ear ones' "block noise") is weaker evidence.
+    return _use_case_by_words(profiles, words, rows) if _ARABIC_WORD.search(words) else None
 
 
 def use_case_category(vector: np.ndarray, words: str = "") -> str | None:

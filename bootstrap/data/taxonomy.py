@@ -549,7 +549,7 @@ CATEGORY_SEARCH_TERMS: dict[str, str] = {
     "ultrabooks": "a thin, light laptop to carry every day, long battery for travel and "
     "university. لابتوب خفيف ونحيف للجامعة والسفر",
     "business-laptops": "a laptop for the office, meetings, spreadsheets and security. "
-    "لابتوب للمكتب والاعمال والاجتماعات",
+    "لابتوب للمكتب والاعمال والاجتماعات والدوام والشغل اكسل وزوم وتيمز",
     "tablets": "a tablet for kids, my son or daughter, school, study, reading, drawing, "
     "notes, movies, YouTube and cartoons. تابلت للاطفال والعيال والدراسة والقراءة والرسم "
     "والافلام والكرتون ويوتيوب لولدي وبنتي يتفرج",

@@ -440,3 +440,34 @@ def test_a_brands_product_a_little_over_the_budget_comes_before_other_brands(tra
     assert found.products == []
     assert [p.sku for p in found.nearest] == ["SON-WF1000XM5"]
     assert found.broken == LimitBroken.PRICE_MAX
+
+
+def test_a_broad_type_with_a_use_in_dialect_narrows_by_the_words_of_use(catalog, monkeypatch):
+    # given: laptops, and under them business ones for the office and gaming ones; the
+    # encoder finds no sub-type close to a Gulf request
+    from inventory.models import Category
+    from recos import index, search
+    from recos.encoders import get_encoder
+    from recos.language import encoder_text
+    from tests.factories import CategoryFactory
+
+    monkeypatch.setattr(index, "VERSION_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(search, "USE_CASE_DISTANCE", 0.0)
+    Category.objects.update(search_terms="")
+    CategoryFactory(
+        slug="business-laptops",
+        parent=Category.objects.get(slug="laptops"),
+        search_terms="a laptop for the office. لابتوب للمكتب والدوام واكسل",
+    )
+    CategoryFactory(
+        slug="gaming-laptops",
+        parent=Category.objects.get(slug="laptops"),
+        search_terms="a laptop to play games. لابتوب للالعاب والمونتاج",
+    )
+    search.category_profiles.invalidate()
+    asked = "ابي لابتوب للدوام"
+    vector = get_encoder().encode([encoder_text(asked)])[0]
+    # when / then: the sub-type whose words of use it shares, none without a shared word
+    assert search.use_case_subcategory(vector, "laptops", asked) == "business-laptops"
+    assert search.use_case_subcategory(vector, "laptops", "ابي لابتوب زين") is None
+    assert search.use_case_subcategory(vector, "laptops") is None

@@ -383,14 +383,22 @@ def _search(
         # the encoder placed none), the other types the words found, then the rest of the
         # type (the encoder places only some of a type near a short or dialect word:
         # "speaker under 300" is every speaker under 300, not the one it placed).
-        listed = _listing(typed, request.category_slug, request.limit)
-        of_type = ranked(typed) or listed
+        by_words = ranked(typed)
+        listed = [] if by_words else _listing(typed, request.category_slug, request.limit)
+        of_type = by_words or listed
         if not of_type:
             return []
         # Other types the words found follow only when the named type has few products:
         # a page of gaming laptops needs no gaming mice after it.
         rest = [p for p in products if p not in of_type] if others and len(of_type) < _FEW else []
-        more = [p for p in listed if p not in of_type and p not in rest]
+        more = []
+        if by_words and len(of_type) + len(rest) < request.limit:
+            # the listing is read only when the page has room for it
+            more = [
+                p
+                for p in _listing(typed, request.category_slug, request.limit)
+                if p not in of_type and p not in rest
+            ]
         # In stock first within each group: an iPhone out of stock still comes before
         # the iPads the words also found, and the earbuds the words found before the
         # headphones listed after them.

@@ -494,11 +494,14 @@ def test_a_shop_question_naming_a_type_gets_the_faq_not_a_search(
     assert _body(reply).startswith("*") and "2" in _body(reply)
 
 
-def _trained_faq(*, english: tuple[str, ...] = (), **fields: str) -> FAQ:
-    """An FAQ with more English ways of asking it, its embeddings trained."""
+def _trained_faq(
+    *, english: tuple[str, ...] = (), arabic: tuple[str, ...] = (), **fields: str
+) -> FAQ:
+    """An FAQ with more ways of asking it, its embeddings trained."""
     faq = FAQFactory(**fields)
-    for wording in english:
-        FAQVariant.objects.create(faq=faq, language="en", text=wording)
+    for language, wordings in (("en", english), ("ar", arabic)):
+        for wording in wordings:
+            FAQVariant.objects.create(faq=faq, language=language, text=wording)
     faq_embeddings_train()
     return faq
 
@@ -913,16 +916,15 @@ def test_how_to_pay_for_a_named_product_is_the_shops_answer_not_its_card(
     text,
 ):
     # given: the instalments FAQ with a way of asking it that names a product
-    faq = _trained_faq(
+    _trained_faq(
         topic="installments",
         question_en="Can I pay in installments?",
         question_ar="هل يمكنني الدفع بالتقسيط؟",
         answer_en="Yes, with Tabby or Tamara in 4 payments.",
         answer_ar="نعم، عبر تابي أو تمارا على 4 دفعات.",
         english=("can i buy a phone with tabby", "tabby?"),
+        arabic=("اقدر اشتري جوال بتابي؟",),
     )
-    FAQVariant.objects.create(faq=faq, language="ar", text="اقدر اشتري جوال بتابي؟")
-    faq_embeddings_train()
     _customer()
     # when: the question names a laptop the shop sells and a way to pay for it
     _say(post_webhook, text)

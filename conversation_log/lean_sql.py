@@ -43,21 +43,29 @@ def lean_sql_columns(sql: str) -> list[tuple[type[Model], str]]:
     return [(TABLES[alias], column) for alias, column in _COLUMN_REF.findall(sql)]
 
 
+# A higher app's own tables, as (alias, model) pairs: `(("event", InboundEvent),)`.
+ExtraTables = tuple[tuple[str, type[Model]], ...]
+
+
 @lru_cache(maxsize=64)
-def _formatted(sql: str, vendor: str) -> str:
+def _formatted(sql: str, vendor: str, extra: ExtraTables) -> str:
     quote = connection.ops.quote_name
-    return sql.format(**{alias: quote(model._meta.db_table) for alias, model in TABLES.items()})
+    tables = {**TABLES, **dict(extra)}
+    return sql.format(**{alias: quote(model._meta.db_table) for alias, model in tables.items()})
 
 
-def lean_sql_format(sql: str) -> str:
-    """The statement with its `{alias}` placeholders replaced by the quoted table names."""
-    return _formatted(sql, connection.vendor)
+def lean_sql_format(sql: str, extra: ExtraTables = ()) -> str:
+    """The statement with its `{alias}` placeholders replaced by the quoted table names
+    (those of `TABLES` and of `extra`)."""
+    return _formatted(sql, connection.vendor, extra)
 
 
-def lean_sql_fetch(sql: str, params: Sequence[Any], *, one: bool = False) -> list[tuple]:
+def lean_sql_fetch(
+    sql: str, params: Sequence[Any], *, one: bool = False, extra: ExtraTables = ()
+) -> list[tuple]:
     """Run a read and return its rows (at most one with `one`)."""
     with connection.cursor() as cursor:
-        cursor.execute(lean_sql_format(sql), params)
+        cursor.execute(lean_sql_format(sql, extra), params)
         if one:
             row = cursor.fetchone()
             return [row] if row is not None else []

@@ -6,7 +6,6 @@ Every write to chats and messages outside the message pipeline goes through here
 from __future__ import annotations
 
 import logging
-from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from project_core.db import savepoint_if_in_transaction
 from users.selectors import customer_in_service_window
 
 from .exceptions import CustomerOptedOut, EmptyReply, OutsideServiceWindow
@@ -320,16 +320,10 @@ def chat_ensure(*, customer_id: int) -> None:
     exclusively. Call it outside a transaction (in autocommit) for that reason: then it is
     one INSERT, and a duplicate (the chat exists) changes nothing."""
     try:
-        with _savepoint_if_in_transaction():
+        with savepoint_if_in_transaction():
             Chat.objects.create(customer_id=customer_id)
     except IntegrityError:
         pass  # the chat exists (or a concurrent drain just made it)
-
-
-def _savepoint_if_in_transaction():
-    """Inside a transaction (tests, the console) a savepoint keeps an expected IntegrityError
-    from breaking the caller's; outside one a statement stands alone."""
-    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
 
 
 # What `Chat.objects.select_for_update().filter(customer_id=…).values_list("pk")` sends

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import logging
 import random
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from conversation_log.lean_sql import (
 )
 from conversation_log.models import Chat, DeliveryStatus, Direction, Message
 from conversation_log.services import CALLBACK_PREFIX, early_statuses_apply
+from project_core.db import savepoint_if_in_transaction
 from project_core.metrics import OUTBOUND_SEND_SECONDS, OUTBOUND_SENDS, SWEEPER_REENQUEUED
 from project_core.task_policy import shop_task
 from users.models import Customer
@@ -218,7 +218,7 @@ def _mark_sent(message: Message, wamid: str) -> None:
         "next_attempt_at": None,
     }
     try:
-        with _savepoint_if_in_transaction():
+        with savepoint_if_in_transaction():
             lean_sql_execute(
                 _MARK_SENT, [wamid, _at(now), _at(now), message.pk, _at(message.lease_until)]
             )
@@ -228,12 +228,6 @@ def _mark_sent(message: Message, wamid: str) -> None:
         return
     # Meta may have reported on it before we got here (a fast "delivered" or "failed").
     early_statuses_apply(wamid=wamid)
-
-
-def _savepoint_if_in_transaction():
-    """Outside a transaction (a worker's drain) a failed UPDATE changes nothing by itself;
-    inside one (eager tests, the console) a savepoint keeps it from breaking the caller's."""
-    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
 
 
 def callback_data_for(message: Message) -> str:

@@ -3,15 +3,14 @@ every turn runs each once, and compiling the querysets cost more than running th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
-from typing import Any
 
-from django.db import connection
-
-from conversation_log.lean_sql import lean_sql_all_fields, lean_sql_instance, lean_sql_value
-from conversation_log.models import Chat
+from conversation_log.lean_sql import (
+    lean_sql_all_fields,
+    lean_sql_fetch,
+    lean_sql_instance,
+    lean_sql_value,
+)
 
 from .models import InboundEvent
 
@@ -32,16 +31,8 @@ _ALL_UNPROCESSED = (
 )
 
 
-@lru_cache(maxsize=8)
-def _formatted(sql: str, vendor: str) -> str:
-    quote = connection.ops.quote_name
-    return sql.format(event=quote(InboundEvent._meta.db_table), chat=quote(Chat._meta.db_table))
-
-
-def _fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(_formatted(sql, connection.vendor), params)
-        return cursor.fetchall()
+# Its tables beside conversation_log's (the chat).
+_TABLES = (("event", InboundEvent),)
 
 
 def inbound_event_latest_unprocessed(
@@ -49,7 +40,7 @@ def inbound_event_latest_unprocessed(
 ) -> tuple[str, datetime, int | None] | None:
     """(wamid, sent at, the customer's chat id or None) of the customer's newest
     unprocessed event; None when their inbox is empty."""
-    rows = _fetch(_LATEST_UNPROCESSED, [customer_id])
+    rows = lean_sql_fetch(_LATEST_UNPROCESSED, [customer_id], one=True, extra=_TABLES)
     if not rows:
         return None
     wamid, timestamp, chat_id = rows[0]
@@ -58,5 +49,5 @@ def inbound_event_latest_unprocessed(
 
 def inbound_event_list_unprocessed(*, customer_id: int) -> list[InboundEvent]:
     """The customer's unprocessed events in (timestamp, id) order, whole rows."""
-    rows = _fetch(_ALL_UNPROCESSED, [customer_id])
+    rows = lean_sql_fetch(_ALL_UNPROCESSED, [customer_id], extra=_TABLES)
     return [lean_sql_instance(InboundEvent, _EVENT_FIELDS, row) for row in rows]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from contextlib import nullcontext
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from conversation_log.message_templates import message_template_status_update
 from conversation_log.services import message_status_update
 from dialog_engine.events import IncomingMessage, Location, OrderLine
+from project_core.db import savepoint_if_in_transaction
 from users.models import Customer
 from users.services import customer_upsert_inbound
 
@@ -146,7 +146,7 @@ def _event_insert_for_current_customer(message: ParsedMessage) -> int | None:
     sql = _EVENT_INSERT_SELECT.format(**tables) + " RETURNING customer_id"
     wamid, *rest = _event_values(message)
     params = [wamid, *rest, message.wa_id, name, name]
-    with _savepoint_if_in_transaction(), connection.cursor() as cursor:
+    with savepoint_if_in_transaction(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
@@ -155,7 +155,7 @@ def _event_insert_for_current_customer(message: ParsedMessage) -> int | None:
 def _event_insert(message: ParsedMessage, *, customer_id: int) -> None:
     sql = _EVENT_INSERT.format(event=connection.ops.quote_name(InboundEvent._meta.db_table))
     wamid, *rest = _event_values(message)
-    with _savepoint_if_in_transaction(), connection.cursor() as cursor:
+    with savepoint_if_in_transaction(), connection.cursor() as cursor:
         cursor.execute(sql, [wamid, customer_id, *rest])
 
 
@@ -169,13 +169,6 @@ def _event_values(message: ParsedMessage) -> list[Any]:
         json.dumps(message.raw, ensure_ascii=False),
         ops.adapt_datetimefield_value(timezone.now()),
     ]
-
-
-def _savepoint_if_in_transaction():
-    """Inside a transaction (the webhook's batch, a caller's in tests or the console) a
-    savepoint keeps a duplicate from breaking it; outside one a statement commits by
-    itself."""
-    return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
 def inbound_event_incoming(*, event: InboundEvent) -> IncomingMessage:

@@ -112,14 +112,9 @@ eval-db: setup
 	$(EVAL_ENV) $(PY) manage.py train_faq_embeddings >/dev/null
 
 eval: eval-db
-	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev --failures 60
-	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev2 --failures 60
-	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev3 --failures 60
-	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev4 --failures 80
-	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev5 --failures 80
-	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev6 --failures 80
-	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev7 --failures 80
-	$(EVAL_ENV) $(PY) manage.py eval_dialog --set dev8 --failures 80
+	@for set in dev dev2 dev3 dev4 dev5 dev6 dev7 dev8 dev9 dev10; do \
+		$(EVAL_ENV) $(PY) manage.py eval_dialog --set $$set --failures 80 || exit 1; \
+	done
 
 eval-blind: eval-db
 	$(EVAL_ENV) $(PY) manage.py eval_dialog --set blind $(BLIND_FLOORS)

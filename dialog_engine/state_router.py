@@ -116,8 +116,13 @@ _ASKED_ABOUT = frozenset(
         IntentName.ADD_TO_CART,
         IntentName.REMOVE_ITEM,
         IntentName.FEEDBACK,
+        # "does it support arabic?" asks about a device; "can we speak arabic?" switches
+        IntentName.LANGUAGE,
     }
 )
+# A question about cancelling ("can I still cancel if it's out for delivery?") is the
+# cancellation policy, whose answer says how: the FAQ at its usual distance comes first.
+_POLICY_ASKED = frozenset({IntentName.CANCEL_ORDER})
 
 # Cart actions: said of an order already placed, they ask to change the order.
 _CART_ACTIONS = frozenset({IntentName.ADD_TO_CART, IntentName.REMOVE_ITEM})
@@ -203,11 +208,17 @@ def route_text(understanding: Understanding) -> list[Route]:
             routes.append((FAQ_STATE, FAQ_TRY if asks_the_shop else FAQ_OVERRIDE))
         routes.append((SEARCH_STATE, ""))
     elif u.confident and declared is not None:
+        if u.stocked and u.names_products and u.intent == IntentName.FAQ:
+            # "شاحن سيارة للجوال عندكم؟": the shop's to answer if an FAQ is close, else the
+            # catalogue (never "not sure" about a type the shop sells)
+            routes += [(FAQ_STATE, FAQ_TRY), (SEARCH_STATE, "")]
         if u.after_sale and u.intent in _CART_ACTIONS:
             # "i want to add a charger to my order": the order is placed, so it asks to
             # change the order (an FAQ), not to fill the cart
             routes.append((FAQ_STATE, FAQ_TRY))
-        if (u.question and u.intent in _ASKED_ABOUT) or u.intent == IntentName.DEALS:
+        if u.question and u.intent in _POLICY_ASKED:
+            routes.append((FAQ_STATE, FAQ_TRY))
+        elif (u.question and u.intent in _ASKED_ABOUT) or u.intent == IntentName.DEALS:
             # "any discount for students": a kind of discount an FAQ answers (students,
             # price match) is not today's deals; only a much closer FAQ takes it
             routes.append((FAQ_STATE, FAQ_OVERRIDE))

@@ -13,7 +13,7 @@ from brandkit.models import Brand
 from inventory.models import Category
 from recos.encoders import get_encoder
 from recos.index import VersionedCache
-from recos.language import content_stems, encoder_text
+from recos.language import GENERIC_PRODUCT, content_stems, encoder_text
 
 from .embeddings import faq_matrix
 from .models import FAQ
@@ -88,6 +88,18 @@ product_vocabulary: VersionedCache[frozenset[str]] = VersionedCache(
 )
 
 
+# A reading with the products made generic needs this many topic words of its own: "is
+# the item in stock?" asks about the product it named, not the shop; "can i return the item
+# if i opened it" asks the shop whatever it names.
+GENERIC_TOPIC_WORDS = 2
+_GENERIC_STEMS = content_stems(" ".join(GENERIC_PRODUCT.values()))
+
+
+def _asks_beyond_products(generic: str) -> bool:
+    words = content_stems(generic) - product_vocabulary.get("all") - _GENERIC_STEMS
+    return sum(not word.isdigit() for word in words) >= GENERIC_TOPIC_WORDS
+
+
 def _topic_words_shared(question: str, wording: str) -> set[str]:
     return (content_stems(question) & content_stems(wording)) - product_vocabulary.get("all")
 
@@ -100,6 +112,7 @@ def faq_match(
     asked: bool = False,
     service: Callable[[str], bool] | None = None,
     shop_matter: bool = False,
+    generic: str = "",
 ) -> FAQHit | None:
     """The FAQ that answers `question`, or None when no FAQ is close enough: then the
     shop says it is not sure and offers a person (never a confident wrong answer).
@@ -110,7 +123,8 @@ def faq_match(
     to "the screen came cracked" (the damaged-item FAQ), which answers another question,
     so unless it is much closer one of the FAQ's closest wordings must ask for a service.
     `shop_matter`: a fault with what was delivered or a way to pay asked about (see
-    `SHOP_MATTER_FACTOR`)."""
+    `SHOP_MATTER_FACTOR`). `generic`: the question with the products it names made generic
+    (see `faq_answer`)."""
     threshold = faq_threshold(language)
     asked = asked and language in ASKED_FACTOR
     if override:
@@ -120,7 +134,7 @@ def faq_match(
     usual = threshold
     if shop_matter:
         threshold *= SHOP_MATTER_FACTOR
-    hits = faq_answer(question, language, k=1, threshold=threshold)
+    hits = faq_answer(question, language, k=1, threshold=threshold, generic=generic)
     if not hits:
         return None
     hit = hits[0]
@@ -146,7 +160,11 @@ def faq_match(
 
 
 def faq_answer(
-    question: str, language: str = "en", k: int | None = None, threshold: float | None = None
+    question: str,
+    language: str = "en",
+    k: int | None = None,
+    threshold: float | None = None,
+    generic: str = "",
 ) -> list[FAQHit]:
     """The FAQs closest to the customer's question, answered in `language`.
 
@@ -155,7 +173,14 @@ def faq_answer(
     sentence embedding and character grams together) and need a score of `MIN_SCORE`; an
     FAQ's closest wording must also be within `threshold` (the language's,
     `faq_threshold`, by default): the ridge picks among FAQs, it never admits one the
-    encoder finds too far."""
+    encoder finds too far.
+
+    `generic` is the same question with the products it names made generic ("can i
+    return the keyboard" → "can i return the item"): a product's name pulls the encoder
+    towards wordings that name a product, whatever they ask (measured: "ايش الخطوات عشان
+    ارجع الماوس" sat at 0.60 from the returns FAQ, "… ارجع المنتج" at 0.27). Each FAQ takes
+    the closer of the two readings, so an FAQ about a type ("are your phones unlocked?")
+    still meets the question that names it."""
     k = k or settings.FAQ_TOPK
     question = question.strip()
     if not question:
@@ -164,9 +189,11 @@ def faq_answer(
     matrix = faq_matrix.get(encoder.name)
     if not len(matrix.faq_ids):
         return []
-    normalised = encoder_text(question)
-    vector = encoder.encode([normalised])[0]
-    similarities = matrix.vectors @ vector
+    readings = [question]
+    if generic and generic != question and _asks_beyond_products(generic):
+        readings.append(generic)
+    vectors = encoder.encode([encoder_text(text) for text in readings])
+    similarities = (matrix.vectors @ vectors.T).max(axis=1)
     best: dict[int, float] = {}
     closest: dict[int, list[str]] = {}
     for position in np.argsort(-similarities):
@@ -180,11 +207,20 @@ def faq_answer(
     if matrix.ridge is None:
         scores = dict(best)
     else:
+        # The character grams read each reading as typed (dialect spellings, clitics) and
+        # as the encoder does, dialect words in MSA ("شكد اجور الديليفري" shares no gram
+        # with "كم رسوم التوصيل"): the better of the two.
+        ridge = np.max(
+            [
+                matrix.ridge.scores(v, grams)
+                for v, text in zip(vectors, readings, strict=True)
+                for grams in dict.fromkeys((text, encoder_text(text)))
+            ],
+            axis=0,
+        )
         scores = {
             int(faq_id): float(score)
-            for faq_id, score in zip(
-                matrix.ridge.classes, matrix.ridge.scores(vector, question), strict=True
-            )
+            for faq_id, score in zip(matrix.ridge.classes, ridge, strict=True)
             if score >= MIN_SCORE
         }
     scores = {faq_id: s for faq_id, s in scores.items() if 1.0 - best[faq_id] <= threshold}

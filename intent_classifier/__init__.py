@@ -47,6 +47,7 @@ __all__ = [
     "Slots",
     "Understanding",
     "classify",
+    "products_made_generic",
     "service_asked",
     "understand",
 ]
@@ -73,6 +74,14 @@ def service_asked(text: str) -> bool:
     from .understanding import service_asked as _service_asked
 
     return _service_asked(text)
+
+
+def products_made_generic(text: str) -> str:
+    """The text with the product types it names made generic ("return the keyboard" →
+    "return the item"): what a shop question asks, whatever it names."""
+    from .slots import products_made_generic as _generic
+
+    return _generic(text)
 
 
 def __getattr__(name: str) -> Any:

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db import DatabaseError
 
-from recos.language import DIGITS, FOR_MARKER, LATIN_SPELLINGS, normalise
+from recos.language import DIGITS, FOR_MARKER, GENERIC_PRODUCT, LATIN_SPELLINGS, normalise
 
 # --- numbers and money ---------------------------------------------------------------------
 _EN_UNITS = {
@@ -122,7 +122,12 @@ _MAX_WORDS = (
     r"الحد الاقصي|اقصي(?:\s+(?:شي|حاجه|حد|سعر|مبلغ))?|"
     # "does not exceed", either gender, with or without its preposition, Egyptian "ش"
     # too: "ما تزيد عن ١٢٠", "ما يزيدش عن ٣٥٠"
-    r"(?:ما|لا|مو|مش|ماراح)\s*(?:ي|ت)(?:زيد|تعدي|تجاوز|طلع|عدي)ش?\s*(?:عن|علي)?"
+    r"(?:ما|لا|مو|مش|ماراح)\s*(?:ي|ت)(?:زيد|تعدي|تجاوز|طلع|عدي)ش?\s*(?:عن|علي)?|"
+    # paying over refused: "don't want to pay more than 1000", "ما بدي ادفع فوق الالف"
+    r"(?:don'?t|do not|dont|won'?t|not) (?:want to |wanna )?(?:pay|spend)(?:ing)? "
+    r"(?:more than|over|above)|"
+    r"(?:ما|مو|مش|لا)\s*(?:ابي|ابغي|ابغا|عايز|عاوز|اريد|بدي|ودي)?\s*(?:ادفع|اصرف|ازيد)"
+    r"\s*(?:فوق|اكثر من|اكتر من|ازيد من|زياده عن)"
 )
 _MIN_WORDS = (
     r"(?<!not )(?<!no )(?<!nothing )"
@@ -170,6 +175,10 @@ _LOOSE_MAX_AFTER = re.compile(
     rf"{_AMOUNT}\s*(?:budget|is my budget|is all i have|or so|ish|تقريبا|ميزانيتي|بس)(?!\w)",
     re.IGNORECASE,
 )
+# Arabic "for" glued to an amount after a product: "ماك بوك اير ب ٦٠٠" asks for one at about
+# that price; a storage or screen size without its unit is not ("ايفون ١٥ ب ٢٥٦").
+_AT_PRICE = re.compile(rf"(?:^|\s)ب\s*{_NUMBER}(?!\w)")
+_SIZES_WITHOUT_UNIT = frozenset({32, 43, 50, 55, 64, 65, 75, 85, 128, 256, 512, 1024, 2048})
 _BARE_PRICE = re.compile(
     rf"(?:(?:{CURRENCY_WORDS})\s*{_NUMBER}|{_NUMBER}\s*(?:{CURRENCY_WORDS}))", re.IGNORECASE
 )
@@ -285,6 +294,7 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "فون",
         "سمارت فون",
         "سمارتفون",
+        "بورطابل",
     ),
     "iphones": ("iphone", "i phone", "i-phone", "ifone", "ايفون", "ايفونات", "اي فون"),
     "android-phones": (
@@ -382,6 +392,9 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "pc",
         "كمبيوتر",
         "حاسوب",
+        "pc portable",  # Maghrebi: "بيسي بورطابل" (alone, "بورطابل" is a phone)
+        "بيسي بورطابل",
+        "بي سي بورطابل",
     ),
     "gaming-laptops": (
         "gaming laptop",
@@ -536,6 +549,8 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "سماعات سلك",
         "سماعه سلكيه",
         "سماعات سلكيه",
+        "ايكوتور",
+        "ايكوترات",
         "هاندز فري",
         "هاند فري",
         "هاندفري",
@@ -547,6 +562,8 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "buds",
         "airpods",
         "airpod",
+        "earpods",  # Apple's wired EarPods, a name shoppers give any earbuds
+        "ear pods",
         "air pod",
         "tws",
         "wireless earbud",
@@ -594,6 +611,10 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "سماعات داخل الاذن",
         "سماعه رياضيه",
         "سماعات رياضيه",
+        "ايكوترات بلا خيط",  # Maghrebi, from the French "écouteurs"
+        "ايكوتور بلا خيط",
+        "ايكوترات بلوتوث",
+        "ايكوتور بلوتوث",
     ),
     "over-ear-headphones": (
         "over-ear",
@@ -1168,6 +1189,11 @@ def budget(text: str) -> tuple[Decimal | None, Decimal | None, str]:
         value = _amount(loose.group(1), loose.group(2))
         if value is not None and value >= _LOOSE_MIN_VALUE:
             return None, value, _cut(plain, [loose.span()])
+    at = _AT_PRICE.search(masked)
+    if at:
+        value = _amount(at.group(1), at.group(2))
+        if value is not None and value >= _LOOSE_MIN_VALUE and value not in _SIZES_WITHOUT_UNIT:
+            return None, value, _cut(plain, [at.span()])
     bare = _BARE_PRICE.search(masked)
     if bare:
         number, multiplier = (bare.group(1), bare.group(2)) if bare.group(1) else bare.group(3, 4)
@@ -1519,6 +1545,25 @@ def _types_found(text: str) -> list[_Found]:
     return _find_all(_catalog_names()[1], plain)
 
 
+def products_made_generic(text: str) -> str:
+    """The normalised text with every product type it names made generic: "can i return
+    the keyboard i bought" → "can i return the item i bought", "ارجع الماوس" → "ارجع
+    المنتج". What a shop question asks does not depend on the product (FAQ matching reads
+    both, see `helpdesk.answers.faq_answer`)."""
+    plain = _spelling_fixed(normalise(text), _catalog_names()[1])  # as `_types_found` reads
+    pieces: list[str] = []
+    done = 0
+    for found in _types_found(text):
+        if found.start < done:
+            continue
+        end = found.start + len(found.phrase)
+        while end < len(plain) and (plain[end].isalnum() or plain[end] == "_"):
+            end += 1  # its plural or suffix ("سماعات", "phones")
+        pieces += [plain[done : found.start], GENERIC_PRODUCT["ar" if found.arabic else "en"]]
+        done = end
+    return "".join([*pieces, plain[done:]])
+
+
 def _type_only_after_for(types: list[_Found]) -> bool:
     """The text names a product type, and only after a "for" ("budget 900 for a gaming
     laptop")."""
@@ -1534,6 +1579,9 @@ def category_hint(text: str) -> str | None:
     return _category_of(_types_found(text))
 
 
+_ACTIVITIES = frozenset({"gaming"})  # departments named after what one does with them
+
+
 def _category_of(found: list[_Found]) -> str | None:
     # "600 max for a tablet": with nothing before it, what follows "for" is the product.
     own = (
@@ -1545,6 +1593,9 @@ def _category_of(found: list[_Found]) -> str | None:
     # iphone 15": an iPhone): the type gives way.
     named = {f.slug for f in own}
     own = [f for f in own if not any(_parents.get(other) == f.slug for other in named)]
+    # Games are also a use: beside another type they say what it is for ("يحب الالعاب على
+    # الكمبيوتر، ابي له لابتوب" is a laptop, for games).
+    own = [f for f in own if f.slug not in _ACTIVITIES] or own
     if not own:
         return None
     return (own[0] if own[0].arabic else own[-1]).slug

@@ -27,14 +27,20 @@ _QUESTION = re.compile(
     r"could|is|are|will|would|should|may|هل|كيف|متي|وين|اين|فين|ليش|ليه|لماذا|ماذا|ايش|"
     r"وش|شو|كم|ما هي|ما هو|شلون|اقدر|ينفع|ممكن|تقدرون|عندكم|في|فيه)\b"
     r"|\b(?:when will|when do|when does|how long|how much|how many|how do|how can|"
-    r"can i|can you|could you|do you|will it|is it|is there|are there|what now)\b"
-    r"|(?:^|\s)(?:هل|كيف|متي|ليش|ليه|ايش|وش|شلون|ازاي|امتي|اقدر|ينفع|يمديني)(?:\s|$)",
+    r"can i|can you|could you|do you|will it|would it|is it|is there|are there|what now)\b"
+    r"|(?:^|\s)(?:هل|كيف|متي|ليش|ليه|ايش|وش|شلون|ازاي|امتي|اقدر|ينفع|يمديني|تقدرون|تقدروا|"
+    # Levantine, Iraqi and Maghrebi: how much, is there, when, how
+    r"قديش|اديش|شكد|شقد|قداش|شحال|واش|فوقاش|امتا|كيفاش)(?:\s|$|[?؟،,.!])",
     re.IGNORECASE,
 )
 # "how do I reset my earbuds?": how to do something, a support question, never a search.
 _HOW_TO = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|\bwhat are the steps\b"
-    r"|(?:^|\s)(?:كيف|ازاي|شلون)\s+(?!سعر|اسعار)|(?:وش|ايش|شو|ما هي) الخطوات",
+    r"|(?:^|\s)(?:كيف|ازاي|شلون|كيفاش)\s+(?!سعر|اسعار)|(?:وش|ايش|شو|ما هي) الخطوات"
+    # "the screen came cracked, what should i do", "بدي رجع السماعه، شو لازم اعمل"
+    r"|\bwhat (?:should|do|must|can) i do\b|\bwhat do i (?:need|have) to do\b"
+    r"|(?:^|\s)(?:وش|ايش|شو|ماذا) (?:لازم |المفروض |يجب ان )?(?:اسوي|اعمل|افعل|نسوي|نعمل)"
+    r"(?:\s|$|[?؟])|(?:^|\s)(?:اعمل|نعمل) (?:ايه|اي)(?:\s|$|[?؟])",
     re.IGNORECASE,
 )
 
@@ -51,7 +57,7 @@ _AFTER_SALE = re.compile(
     r"|\binstead\b|\bmy order\b"
     r"|(?:^|\s)و?(?:وصلني|وصلتني|وصلنا|وصل|وصلت|استلمت|استلمته|استلمتها|جاني|جاتني|جتني|"
     r"اشتريت|اشتريته|اشتريتها|طلبته|طلبتها|ارسلتوا|ارسلتو|بعتولي|بعثتوا|دخلني|طلبي|طلبيتي|"
-    r"سويته|رجعت|رجعته|رجعتها|ارجعت)(?:\s|$)",
+    r"سويته|رجعت|رجعته|رجعتها|ارجعت)(?:\s|$|[?؟،,.!])",
     re.IGNORECASE,
 )
 
@@ -65,7 +71,7 @@ _PROBLEM = re.compile(
     r"not what i ordered|but i ordered|fake|counterfeit|used one|already opened|smashed)\b"
     r"|(?:^|\s)(?:مكسور|مكسوره|انكسر|مخدوش|مخدوشه|خدش|خدوش|خربان|خربانه|معطل|عطلان|تالف|"
     r"مضروب|مطعوج|ناقص|ناقصه|غلط|مستعمل|مفتوح|ما يشتغل|مايشتغل|ما يشحن|مايشحن|ما اشتغل|"
-    r"غير اللي|بدل اللي)(?:\s|$)"
+    r"غير اللي|بدل اللي)(?:\s|$|[?؟،,.!])"
     # what came is not what was ordered: "ordered black airpods and got silver ones",
     # "طلبت سماعه سودا وجتني بيضا" ("ordered one and got it yesterday" is no fault)
     r"|\bordered\b.{1,80}?\b(?:and|but)\s+(?:i\s+|you\s+|u\s+|they\s+)?(?:got|received|"
@@ -79,14 +85,43 @@ _PROBLEM = re.compile(
 _MINE = re.compile(r"\b(?:my|mine)\b")
 
 # A question naming a way to pay ("can i buy the macbook with tabby?", "اقدر اشتري اللابتوب بتابي؟",
-# "iphone 16 cash on delivery?"): how to pay for it is the shop's answer (payment methods,
-# instalments, cash on delivery), which comes before the product's card.
+# "iphone 16 cash on delivery?") or a price elsewhere ("noon sells the ps5 for less, will
+# you match?"): how to pay for it, or whether the shop matches, is the shop's answer
+# (payment methods, instalments, cash on delivery, price match), before the product's card.
 _PAYS = re.compile(
     r"\b(?:tabby|tamara|installments?|instalments?|in \d+ payments|split (?:the )?(?:price|"
     r"payment|bill)|pay monthly|monthly payments?|cash on delivery|bank transfer|apple pay|"
     r"stc pay|mada|visa|mastercard|credit card|debit card)\b"
     r"|(?:^|\s)(?:ب|و|بال)?(?:تابي|تمارا|تقسيط|اقساط|قسط|الدفع عند الاستلام|كاش|"
-    r"تحويل بنكي|ابل باي|اس تي سي باي)(?:\s|$|[?؟،,])",
+    r"تحويل بنكي|ابل باي|اس تي سي باي)(?:\s|$|[?؟،,])"
+    r"|\bprice ?match|\b(?:match|beat) (?:the |that |their |this |a lower )?(?:price|offer)\b"
+    r"|\b(?:can|will|would) (?:you|u) (?:match|beat)\b|\b(?:noon|amazon|jarir)\b"
+    r"|(?:^|\s)(?:جرير|نون|امازون|اكسترا)(?:\s|$|[?؟،,])|تطابقون السعر|نفس سعر",
+    re.IGNORECASE,
+)
+
+# Saying how one wants to pay is asking too: "ابي اقسط اللابتوب على تمارا", "i want to pay
+# cash on delivery" ("laptop with tabby" only names a product).
+_PAY_VERB = re.compile(
+    r"\b(?:pay|paying|split)\b|(?:^|\s)(?:اقسط|نقسط|اقسطه|اقسطها|ادفع|ندفع|اسدد)(?:\s|$)"
+)
+
+# It asks whether the shop has something ("do you have a car charger for the phone?",
+# "شاحن سيارة للجوال عندكم؟", "is there a magsafe battery pack for iphone?"): with a type
+# named, the catalogue answers it when no FAQ does, never "not sure".
+_STOCKED = re.compile(
+    r"\b(?:do|does) (?:you|u|ya|the shop|your shop) (?:have|has|got|sell|carry|stock)\b"
+    r"|\b(?:is|are) there (?:a|an|any)\b|\b(?:available|in stock)\b|\bgot any\b"
+    r"|(?:^|\s)(?:عندكم|عندك|فيه|تبيعون|تبيعوا|بتبيعوا|متوفر|متوفره|موجود|موجوده|كاين|اكو)"
+    r"(?:\s|$|[?؟،,.!])",
+    re.IGNORECASE,
+)
+
+# Used or refurbished devices are not on the shelf: "do you sell used phones?" is the
+# shop's to answer (or "not sure"), not a list of new ones.
+_USED = re.compile(
+    r"\b(?:used|refurbished|refurb|second ?hand|pre-?owned|renewed)\b"
+    r"|(?:^|\s)(?:مستعمل|مستعمله|مستعملين|مستخدم|مستخدمه|مجدد|مجدده|مجددين)(?:\s|$|[?؟،,.!])",
     re.IGNORECASE,
 )
 
@@ -96,7 +131,8 @@ _PAYS = re.compile(
 _RESTOCK = re.compile(
     r"\b(?:out of stock|sold out|restock(?:ed|ing)?|back in stock|be back|come back|"
     r"available again)\b"
-    r"|(?:^|\s)(?:خلصان|خلصت|خلص|نفد|نفذ|نفدت|نفذت|منتهي|غير متوفر|مو متوفر|ما هو متوفر)(?:\s|$)"
+    r"|(?:^|\s)(?:خلصان|خلصت|خلص|نفد|نفذ|نفدت|نفذت|منتهي|غير متوفر|مو متوفر|ما هو متوفر)"
+    r"(?:\s|$|[?؟،,.!])"
     r"|متي (?:يتوفر|يرجع|ينزل|يوصل المخزون|تتوفر|ترجع)",
     re.IGNORECASE,
 )
@@ -116,11 +152,14 @@ _SERVICE = re.compile(
     rf"\b(?:can|could|do|will|would|did) (?:you|u|ya|you guys|u guys|your team)"
     rf"(?: \w+)? (?:{_SERVICE_VERBS})\b"
     rf"|\b(?:help (?:me|us) |you )?(?:transfer|move|copy|migrate) {_DATA}\b"
-    r"|\b(?:repairs?|repairing|fixing|maintenance|wholesale|rental|rentals|for rent|rent out|"
+    r"|\b(?:repairs?|repairing|fixing|maintenance|wholesale|rent|renting|rental|rentals|"
     r"bulk (?:price|prices|pricing|order|orders|discount|deal|buy))\b"
-    r"|(?:^|\s)[وف]?(?:تصلح|يصلح|نصلح|تصليح|اصلاح|الاصلاح|صيانه|الصيانه|تفكون|فك قفل|"
+    r"|(?:^|\s)[وفكب]?(?:تصلح|يصلح|نصلح|تصليح|اصلاح|الاصلاح|صيانه|الصيانه|تفكون|فك قفل|"
     r"فك الايكلاود|تركبون|تركبوا|تركبولي|تنزلون لي|تعريب|تبرمجون|تاجير|ايجار|جمله|بالجمله)"
     r"|(?:تغير|تبدل|تغيير|تبديل|يغير|يبدل)\S* (?:ال)?(?:شاشه|بطاريه)"
+    # software put on a device: "ممكن تنزلولي ويندوز على اللابتوب" (not "تنزلون السعر")
+    r"|(?:تنزلولي|تنزلون لي|تنزلوا لي|تنزلو لي|تثبتون|تثبتولي|تثبيت|تعريف) (?:ال)?(?:ويندوز|"
+    r"برامج|برنامج|نظام|العاب|اوفيس|windows|office)"
     r"|(?:^|\s)(?:انقل|ننقل|تنقلون|تنقلوا|نقل) (?:ال)?(?:بيانات|صور|واتساب|محادثات|ملفات|الاسماء)",
     re.IGNORECASE,
 )
@@ -144,9 +183,10 @@ class Understanding:
     after_sale: bool = False  # it speaks of something bought or delivered ("i got …")
     compares: bool = False  # it asks to compare ("vs", "which is better", "قارن", "ولا")
     restock: bool = False  # it asks when something sold out is back ("restock", "خلصان")
+    stocked: bool = False  # it asks whether the shop has something ("do you have …?")
     service: bool = False  # it asks for a service done to a device ("can you repair …")
     complaint: bool = False  # a fault with what was bought ("arrived with a dent")
-    pays: bool = False  # a question naming a way to pay ("with tabby?", "بالتقسيط؟")
+    pays: bool = False  # a question naming a way to pay or a price elsewhere ("with tabby?")
     query: str = ""  # the words to search products with (budget words cut out)
     source: str = "local"
 
@@ -190,8 +230,9 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         complaint=(after_sale or bool(_MINE.search(plain))) and bool(_PROBLEM.search(plain)),
         compares=slot_rules.compare_asked(text),
         restock=bool(_RESTOCK.search(plain)),
+        stocked=question and bool(_STOCKED.search(plain)) and not _USED.search(plain),
         service=bool(_SERVICE.search(plain)),
-        pays=question and bool(_PAYS.search(plain)),
+        pays=(question or bool(_PAY_VERB.search(plain))) and bool(_PAYS.search(plain)),
         query=intent.slots.get("query", ""),
         source=intent.source,
     )

@@ -148,6 +148,31 @@ _DIALECT = {
     "تكنسلون": "تلغون",
     "غرض": "منتج",
     "الغرض": "المنتج",
+    # Iraqi and Maghrebi, and English words written in Arabic letters
+    "شكد": "كم",
+    "بشكد": "بكم",
+    "شقد": "كم",
+    "واش": "هل",
+    "فوقاش": "متى",
+    "كتصيفطو": "ترسلون",
+    "تصيفطو": "ترسلون",
+    "كتحلو": "تفتحون",
+    "كتسدو": "تغلقون",
+    "بعتولي": "أرسلتم لي",
+    "بعتلي": "أرسل لي",
+    "بياخد": "يأخذ",
+    "ياخد": "يأخذ",
+    "اجور": "رسوم",
+    "ديليفري": "توصيل",
+    "الديليفري": "التوصيل",
+    "دليفري": "توصيل",
+    "الدليفري": "التوصيل",
+    "تيليفون": "هاتف",
+    "التيليفون": "الهاتف",
+    "تلفون": "هاتف",
+    "التلفون": "الهاتف",
+    "ظمان": "ضمان",
+    "الظمان": "الضمان",
 }
 
 # Places as customers name them with a clitic ("لأبها", "بالكويت", "للدمام"), in
@@ -159,13 +184,21 @@ _HOME_CITY = "الرياض"
 _CITIES_HERE = """رياض جده مكه مدينه المنوره دمام خبر ظهران ابها طايف طائف تبوك حايل حائل بريده
 قصيم احساء جبيل ينبع نجران جازان جيزان باحه عرعر سكاكا قطيف"""
 _PLACES_ABROAD = """الكويت دبي ابوظبي الامارات قطر الدوحه البحرين مسقط عمان مصر القاهره الاردن
-الشارقه"""
+الشارقه المغرب تونس الجزائر ليبيا لبنان سوريا العراق اليمن السودان تركيا"""
 _PLACES = {
     **dict.fromkeys(_CITIES_HERE.split(), _HOME_CITY),
     **{place: place for place in _PLACES_ABROAD.split()},
 }
-_PLACE = re.compile(r"^(و?)(بال|لل|ال|ب|ل|في)?(\w+)$")
-_PLACE_PREPOSITIONS = {"ب": "في", "بال": "في", "في": "في", "ل": "إلى", "لل": "إلى"}
+_PLACE = re.compile(r"^(و?)(بال|لل|عال|ال|ب|ل|ع|في)?(\w+)$")
+_PLACE_PREPOSITIONS = {
+    "ب": "في",
+    "بال": "في",
+    "في": "في",
+    "ل": "إلى",
+    "لل": "إلى",
+    "ع": "إلى",  # Levantine "عالرياض", "على الرياض"
+    "عال": "إلى",
+}
 
 
 def _place(word: str) -> str | None:
@@ -371,6 +404,12 @@ def _singular(word: str) -> str:
 
 # Words for one topic that share no stem ("is there a guarantee?" asks about the warranty).
 _SAME_TOPIC = {"guarantee": "warranty", "guaranty": "warranty", "guaranteed": "warranty"}
+
+
+# The word a product type becomes when what a question asks must not depend on the product
+# ("can i return the keyboard" → "can i return the item"; Arabic keeps its clitic,
+# "للمنتج").
+GENERIC_PRODUCT = {"en": "item", "ar": "منتج"}
 
 
 def content_stems(text: str) -> set[str]:

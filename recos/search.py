@@ -630,11 +630,12 @@ _FILLER = frozenset(
 )
 
 
-def product_named(query: str, language: str = "en") -> Product | None:
+def product_named(query: str, language: str = "en", brand: str | None = None) -> Product | None:
     """The one product a text names by model ("is the galaxy s24 in stock?", "how much
     is the ps5 slim", "hero 12 waterproof?"): among the best hits, one whose name or SKU
     holds the text's model numbers (preferring the one naming most of its other words),
-    or None when the text names no model."""
+    or None when the text names no model. `brand`: the brand (slug) the text names; a
+    product of another brand is not the one named ("samsung oled 55" is no LG OLED55C4)."""
     words = _WORD.findall(latin_spelled(query))  # "ايفون ١٥" → "iphone", "15"
     # Letters with digits ("s24", "ps5", "wh-1000xm5") must all be in the name; a number
     # alone counts glued to the word before it ("hero 12" → "hero12"), and is dropped when
@@ -658,6 +659,8 @@ def product_named(query: str, language: str = "en") -> Product | None:
     best: tuple[tuple[int, bool, int], Product] | None = None
     for hit in recommend(query, language, k=10):
         product = hit.product
+        if brand and (product.brand is None or product.brand.slug != brand):
+            continue
         haystack = _SQUASH.sub("", normalise(f"{product.sku} {product.name_en} {product.name_ar}"))
         if not all(model in haystack for model in strong):
             continue

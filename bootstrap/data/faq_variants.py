@@ -279,6 +279,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "بيك اب من المحل متاح؟",
             "هل يمكن استلام الطلب شخصياً من صالة العرض",
             "لازم هوية عشان استلم الطلب من المحل؟",
+            "اطلب اونلاين واجي استلمه من الفرع بنفسي؟",
         ),
     },
     # --- orders --------------------------------------------------------------------------
@@ -416,6 +417,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "ينفع اعدل اللوكيشن في الطلب؟",
             "العنوان غلط في الطلب، عدلوه لو سمحتوا",
             "هل يمكن تغيير عنوان التسليم",
+            "عايز اغير عنوان الاوردر بعد ما طلبت",
         ),
     },
     "Can I change or add items to my order?": {
@@ -926,6 +928,8 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "new pay link?",
             "the card link expired before i could pay for the tv",
             "pymnt link expired",
+            "the payment page says session timed out",
+            "payment link not working anymore, send a new one",
         ),
         "ar": (
             "رابط الدفع انتهى",
@@ -952,6 +956,8 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "رابط الدفع بيطلع منتهي",
             "رابط الدفع منتهي الصلاحيه ابي غيره",
             "انتهت صلاحية الرابط، أرجو إرسال رابط جديد",
+            "صفحه الدفع تقول انتهت الجلسه",
+            "اللينك حق الدفع ما يشتغل، ارسلوا غيره",
         ),
     },
     # --- returns & refunds ---------------------------------------------------------------
@@ -1356,6 +1362,8 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "does the extra cover include screen cracks on phones",
             "extnded waranty",
             "warranty extension for laptops?",
+            "do you sell applecare or a protection plan",
+            "any insurance plan for accidental damage",
         ),
         "ar": (
             "فيه ضمان اضافي؟",
@@ -1468,6 +1476,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "is there a store in mecca",
             "how many branches do you have",
             "do you have a branch in jeddah?",
+            "which mall is your shop in",
         ),
         "ar": (
             "وين مكانكم؟",
@@ -1499,6 +1508,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "عندكم محل في مكة",
             "كم فرع عندكم؟",
             "عندكم فرع في الخبر؟",
+            "محلكم في اي مول؟",
         ),
     },
     "How can I contact customer support?": {
@@ -1524,6 +1534,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "need to speak with customer service about an issue",
             "can i email you instead",
             "what address do i send an email to",
+            "is there an email for complaints",
         ),
         "ar": (
             "وش طرق التواصل معكم؟",
@@ -1547,6 +1558,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "ابي رقم الكول سنتر",
             "فيه ايميل اراسلكم عليه؟",
             "ابي اكتب لكم ايميل، وش العنوان؟",
+            "فيه ايميل للشكاوي والملاحظات؟",
         ),
     },
     # --- products ------------------------------------------------------------------------
@@ -1575,6 +1587,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "where do you source your products from",
             "is the charger in the box original",
             "orginal or copy",
+            "are they official agency stock or grey import",
         ),
         "ar": (
             "المنتجات اصلية؟",
@@ -1600,6 +1613,8 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "المنتجات اورجينال ولا هاي كوبي؟",
             "الشاحن اللي مع الجهاز اصلي؟",
             "الأجهزة أصلية ولا مقلدة؟",
+            "اجهزتكم وكاله ولا تجاري؟",
+            "الجوالات عليها ضمان الوكيل ولا استيراد؟",
         ),
     },
     "Are your phones unlocked and do they support Arabic?": {
@@ -1617,7 +1632,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "dual sim?",
             "does it support esim",
             "is the phone network locked",
-            "can i change the language to arabic",
+            "can i change the phone language to arabic",
             "will it work with my zain sim",
             "will this phone take my stc sim",
             "zain sim ok?",
@@ -1628,6 +1643,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "my dad only reads arabic, does the phone support it",
             "mobily esim supported?",
             "unlokced phones?",
+            "will it take any sim or is it carrier locked",
         ),
         "ar": (
             "الجوال مفتوح لكل الشبكات؟",
@@ -1654,6 +1670,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "الايفون فيه قوائم عربي؟",
             "الموبايل بيقبل خط اتصالات؟",
             "الجهاز يدعم اللغة العربية بشكل كامل؟",
+            "الجوال يشتغل على اي شريحه ولا مقفل على شبكه؟",
         ),
     },
     "Can you help me transfer data to my new phone?": {
@@ -1838,6 +1855,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "can i swap in my old laptop when buying a new one",
             "old phone credit?",
             "trad in my galaxy s21",
+            "can i hand in my old phone and just pay the difference",
         ),
         "ar": (
             "اقدر ابدل جوالي القديم؟",
@@ -1863,6 +1881,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "بدي بدل اللابتوب القديم بواحد جديد",
             "الموبايل القديم بتاخدوه وتخصموه من الجديد؟",
             "ابدل القديم بالجديد؟",
+            "اعطيكم جوالي القديم وادفع الفرق؟",
         ),
     },
     "Are prices inclusive of tax?": {
@@ -1890,6 +1909,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "is vat extra on the iphone price",
             "prices with vat?",
             "inclusive of vat",
+            "is the 15% vat added on top at checkout",
         ),
         "ar": (
             "السعر شامل الضريبة؟",
@@ -1915,6 +1935,7 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "سعر الايفون شامل القيمة المضافة؟",
             "السعر اللي مكتوب نهائي ولا تنضاف عليه ضريبة؟",
             "بدفع ضريبة فوق السعر؟",
+            "الضريبه ١٥٪ تنضاف على السعر ولا داخله فيه؟",
         ),
     },
     # --- account -------------------------------------------------------------------------
@@ -1953,6 +1974,8 @@ FAQ_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "ينفع ابطل استقبال رسايل منكم؟",
             "وش اكتب عشان ما توصلني رسايل؟",
             "لو وقفت الرسائل اقدر ارجعها بعدين؟",
+            "كيف اطفي الاشعارات اللي توصلني منكم",
+            "ابي اوقف التنبيهات حقتكم",
         ),
     },
 }

@@ -28,7 +28,7 @@ class AddToCartState(State):
         if u is not None and not ctx.payload:
             # "add 2 iphone 15 to my cart": the product the words name by model; words
             # that name no one product are a search the customer picks from.
-            named = product_named(u.query or u.text, ctx.language)
+            named = product_named(u.query or u.text, ctx.language, u.slots.get("brand"))
             if named is None:
                 return DECLINE
             quantity = int(u.slots.get("quantity") or 1)

@@ -10,7 +10,7 @@ from connectors.llm.client import llm_configured
 from helpdesk.answers import faq_match
 from helpdesk.models import FAQ
 from helpdesk.services import unanswered_question_record
-from intent_classifier import service_asked
+from intent_classifier import products_made_generic, service_asked
 from intent_classifier.types import IntentName
 from message_bus.dto import Button, ReplyButtons
 from recos.search import product_named
@@ -75,7 +75,7 @@ class FAQAnswerState(State):
         # ("can you repair my ps4?") or how to pay for it ("can i buy the macbook with
         # tabby?"): those are the shop's to answer, whatever they name.
         shops = u.after_sale or u.restock or u.service or u.pays
-        if not shops and product_named(u.query or u.text, ctx.language):
+        if not shops and product_named(u.query or u.text, ctx.language, u.slots.get("brand")):
             return DECLINE
         # A statement naming a product ("شاحن ماغ سيف ابل الاصلي") asks for it, however sure
         # the classifier is that it speaks of the shop ("original" is the genuine-products
@@ -96,6 +96,12 @@ class FAQAnswerState(State):
             asked=asked,
             service=service_asked if u.service else None,
             shop_matter=u.complaint or u.pays,
+            # "return the keyboard" asks what "return an item" does; not a service ("repair
+            # my ps4" made generic is "my item won't turn on", a warranty claim) nor whether
+            # the shop has it ("whats in stock for cameras" is no sold-out question)
+            generic=products_made_generic(u.text)
+            if u.names_products and not (u.service or u.stocked)
+            else "",
         )
         if hit is not None:
             return self._answer(hit.question, hit.answer)

@@ -51,7 +51,7 @@ class SearchState(State):
             ):
                 return StateResult(then="brands")  # "what brands do you have?"
             if u.question:
-                named = product_named(u.query or u.text, ctx.language)
+                named = product_named(u.query or u.text, ctx.language, u.slots.get("brand"))
                 if named is not None:
                     return StateResult(then="product_detail", then_payload=named.sku)
             brands = u.slots.get("brands") or ([u.slots["brand"]] if "brand" in u.slots else [])

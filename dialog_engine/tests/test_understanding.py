@@ -586,6 +586,43 @@ def test_an_unsure_shop_question_naming_a_type_tries_the_faq_at_its_usual_distan
     assert route_text(limited)[:2] == [("faq_answer", FAQ_OVERRIDE), ("search", "")]
 
 
+def test_a_sure_shop_question_asking_for_a_type_the_shop_has_falls_back_to_the_search():
+    # given: the classifier sure it is a shop question, "do you have …" about a type
+    from dialog_engine.state_router import FAQ_TRY, route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    asked = Understanding(
+        "شاحن سيارة للجوال عندكم؟",
+        "شاحن سياره للجوال عندكم؟",
+        IntentName.FAQ,
+        0.69,
+        {"category": "chargers"},
+        question=True,
+        stocked=True,
+    )
+    # then: a close FAQ, else the chargers (never "not sure" about a type on the shelf)
+    assert route_text(asked)[:2] == [("faq_answer", FAQ_TRY), ("search", "")]
+
+
+@pytest.mark.parametrize(
+    ("intent", "first"),
+    [
+        # "is it too late to cancel?": the policy, whose answer says how, at its usual distance
+        ("cancel_order", "try"),
+        # "does it support arabic?": only a much closer FAQ, else the language switch asked
+        ("language", "override"),
+    ],
+)
+def test_a_question_about_an_action_tries_the_faq_first(intent, first):
+    from dialog_engine.state_router import route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    asked = Understanding("…?", "…?", IntentName(intent), 0.8, {}, question=True)
+    assert route_text(asked)[0] == ("faq_answer", first)
+
+
 # --- after the sale: the product named is the customer's --------------------------------
 @pytest.mark.parametrize(
     "text",
@@ -667,6 +704,33 @@ def test_a_complaint_about_a_product_received_gets_the_faq_not_a_search(
         ("فيه تقسيط على البلايستيشن؟", "pays", True),
         ("laptop with tabby", "pays", False),  # nothing asked: the laptops
         ("call of duty for ps5?", "pays", False),
+        # pays: a price elsewhere, for the shop to match
+        ("noon is selling the same ps5 for less, can you match that?", "pays", True),
+        ("extra has it 200 cheaper, will you beat that price?", "pays", True),
+        ("is the extra battery included?", "pays", False),
+        ("ابي اقسط اللابتوب على تمارا او تابي", "pays", True),  # how one wants to pay
+        # question: dialect question words anywhere
+        ("واش كتصيفطو للمغرب", "question", True),
+        ("بدي اطلب شاحن بس قديش بياخد وقت ليوصل عالرياض", "question", True),
+        ("ابي اهدي سماعة لخويي تقدرون تغلفونها كهدية", "question", True),
+        # how_to: what to do about it
+        ("the screen came cracked, what should i do?", "how_to", True),
+        ("بدي رجع السماعه، شو لازم اعمل", "how_to", True),
+        ("الجهاز وقف، اعمل ايه؟", "how_to", True),
+        ("ما اعمل شي فيه غير يوتيوب", "how_to", False),  # "ما" is "not" here
+        # service: software put on a device, a Maghrebi or Levantine request
+        ("ممكن تنزلولي ويندوز على اللابتوب", "service", True),
+        ("واش كتصلحو البيسي اللي فيه فيروس", "service", True),
+        ("بتركبوا اسكرينة الحماية في المحل؟", "service", True),
+        ("ممكن تنزلولي السعر شوي؟", "service", False),  # a discount asked
+        # stocked: whether the shop has something, new
+        ("شاحن سيارة للجوال عندكم؟", "stocked", True),
+        ("is there a magsafe battery pack for iphone?", "stocked", True),
+        ("do you sell used phones?", "stocked", False),
+        ("تبيعون جوالات مستعملة؟", "stocked", False),
+        ("can i rent a camera for the weekend", "service", True),
+        # a word before a comma still counts
+        ("الطرد فيه غلط، بعتولي لون تاني", "complaint", True),
     ],
 )
 def test_what_a_message_speaks_of_is_read_from_its_words(text, flag, expected):

@@ -191,3 +191,28 @@ def test_a_hit_carries_its_faqs_closest_wordings_for_the_topic_check(faqs):
     assert hits and hits[0].faq == faqs["delivery"]
     assert hits[0].near[0] == hits[0].wording and 1 < len(hits[0].near) <= 3
     assert len(set(hits[0].near)) == len(hits[0].near)
+
+
+def test_the_generic_reading_of_a_question_meets_the_faq_its_product_pulls_away_from(faqs):
+    # given: the returns FAQ with a way of asking it that names no product
+    FAQVariant.objects.create(faq=faqs["returns"], language="ar", text="عايز ارجع المنتج اعمل ايه")
+    faq_embeddings_train()
+    question = "ايش الخطوات عشان ارجع الماوس"
+    generic = "ايش الخطوات عشان ارجع المنتج"
+    # when
+    (named,) = faq_answer(question, "ar", k=1, threshold=1.0)
+    (both,) = faq_answer(question, "ar", k=1, threshold=1.0, generic=generic)
+    # then: the FAQ takes the closer of the two readings
+    assert both.faq == faqs["returns"]
+    assert both.distance < named.distance
+
+
+def test_a_generic_reading_with_nothing_asked_beyond_the_product_is_not_read(faqs):
+    # given
+    faq_embeddings_train()
+    question = "ايفون 13 متوفر؟"
+    # when: without the product, only "available" is left
+    (named,) = faq_answer(question, "ar", k=1, threshold=1.0)
+    (both,) = faq_answer(question, "ar", k=1, threshold=1.0, generic="منتج 13 متوفر؟")
+    # then: the question is read as written
+    assert both.distance == named.distance

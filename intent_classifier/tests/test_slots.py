@@ -58,6 +58,12 @@ def _limits(text: str) -> tuple[Decimal | None, Decimal | None]:
         ("لابتوبات للشركة، حدودي ٢٨٠٠ للجهاز", Decimal("2800")),
         ("عايز لاب توب كويس ومش غالي، اقصى حاجة 800", Decimal("800")),
         ("تليفزيون 43 بوصة ما يزيدش عن 350", Decimal("350")),  # Egyptian "ش"
+        # paying over refused: a maximum, though "فوق" alone is a minimum
+        ("بدي آيفون برو بس ما بدي ادفع فوق الألف", Decimal("1000")),
+        ("gaming laptop, don't want to pay more than 1300", Decimal("1300")),
+        # Arabic "ب" glued to an amount after the product: about that price
+        ("ماك بوك اير ب ٦٠٠", Decimal("600")),
+        ("بغيت بيسي بورطابل للقراية، واش كاين شي حاجة ب 700؟", Decimal("700")),
     ],
 )
 def test_a_ceiling_phrase_is_a_maximum_and_never_a_minimum(text: str, high: Decimal) -> None:
@@ -95,6 +101,12 @@ def test_a_floor_phrase_is_a_minimum(text: str, low: Decimal) -> None:
     limits = _limits(text)
     # then
     assert limits == (low, None)
+
+
+@pytest.mark.parametrize("text", ["ايفون ١٥ ب ٢٥٦", "تلفزيون سامسونج ب ٦٥"])
+def test_a_size_glued_to_the_arabic_for_is_no_budget(text: str) -> None:
+    # a storage or screen size written without its unit
+    assert _limits(text) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -391,7 +403,8 @@ def catalogue(db) -> Iterator[None]:
     CategoryFactory(slug="tablets", name_en="Tablets", name_ar="تابلت")
     CategoryFactory(slug="chargers", name_en="Chargers", name_ar="شواحن")
     CategoryFactory(slug="cables", name_en="Cables", name_ar="كيابل")
-    CategoryFactory(slug="consoles", name_en="Consoles", name_ar="أجهزة ألعاب")
+    gaming = CategoryFactory(slug="gaming", name_en="Gaming", name_ar="الألعاب")
+    CategoryFactory(slug="consoles", name_en="Consoles", name_ar="أجهزة ألعاب", parent=gaming)
     CategoryFactory(slug="cameras", name_en="Cameras", name_ar="كاميرات")
     CategoryFactory(slug="smartwatches", name_en="Smartwatches", name_ar="ساعات ذكية")
     yield
@@ -422,6 +435,11 @@ def catalogue(db) -> Iterator[None]:
         ("ساعة سامسونج", "smartwatches"),
         ("طلبت جوال قبل ساعة وابي الغيه", "phones"),  # an hour ago, not a watch
         ("شاحن يشحن الجوال خلال ساعتين", "chargers"),
+        # games are also a use: beside another type they say what it is for
+        ("هدية لاخوي يحب الالعاب على الكمبيوتر، ابي له لابتوب", "laptops"),
+        # Maghrebi: a "PC portable" is a laptop, a "portable" alone a phone
+        ("بغيت بيسي بورطابل للقراية", "laptops"),
+        ("بغيت بورطابل سامسونج", "phones"),
     ],
 )
 def test_the_category_hint_is_the_head_of_the_phrase(catalogue, text: str, category: str) -> None:
@@ -599,3 +617,19 @@ def test_a_brand_refused_is_no_brand_limit(catalogue, text: str, brand) -> None:
     slots = extract(text)
     # then: only the brand wanted limits the search
     assert slots.get("brand") == brand
+
+
+@pytest.mark.parametrize(
+    ("text", "generic"),
+    [
+        ("want to send back the laptop i bought", "want to send back the item i bought"),
+        ("ايش الخطوات عشان ارجع اللابتوب", "ايش الخطوات عشان ارجع المنتج"),
+        ("تغلفون التابلت كهديه؟", "تغلفون المنتج كهديه؟"),  # normalised: ه for ة
+        ("شاحن للايفون", "منتج للمنتج"),  # the clitic kept
+        ("كم ساعه يوصل الطلب", "كم ساعه يوصل الطلب"),  # an hour is no watch
+    ],
+)
+def test_a_shop_question_read_with_its_products_made_generic(catalogue, text, generic) -> None:
+    from intent_classifier.slots import products_made_generic
+
+    assert products_made_generic(text) == generic

@@ -98,10 +98,10 @@ bench: setup
 EVAL_DB := var/eval.sqlite3
 EVAL_ENV := DB_NAME=$(EVAL_DB) CELERY_TASK_ALWAYS_EAGER=1
 BLIND_FLOORS ?= \
-	--require en:search_hit@3=0.93 --require ar:search_hit@3=0.90 \
+	--require en:search_hit@3=0.94 --require ar:search_hit@3=0.90 \
 	--require en:limit_violations=0.02 --require ar:limit_violations=0.02 \
-	--require en:faq_correct=0.88 --require ar:faq_correct=0.88 \
-	--require en:faq_wrong=0.06 --require ar:faq_wrong=0.03 \
+	--require en:faq_correct=0.90 --require ar:faq_correct=0.90 \
+	--require en:faq_wrong=0.04 --require ar:faq_wrong=0.02 \
 	--require en:command_routed=0.96 --require ar:command_routed=0.92
 
 eval-db: setup

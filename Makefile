@@ -112,7 +112,7 @@ eval-db: setup
 	$(EVAL_ENV) $(PY) manage.py train_faq_embeddings >/dev/null
 
 eval: eval-db
-	@for set in dev dev2 dev3 dev4 dev5 dev6 dev7 dev8 dev9 dev10; do \
+	@for set in dev dev2 dev3 dev4 dev5 dev6 dev7 dev8 dev9 dev10 dev11; do \
 		$(EVAL_ENV) $(PY) manage.py eval_dialog --set $$set --failures 80 || exit 1; \
 	done
 

@@ -33,8 +33,8 @@ from .console import ConsoleCustomer
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "dialog_engine" / "eval"
 BLIND_FILES = {"en": "blind_en.yaml", "ar": "blind_ar.yaml"}
-# Tuned on: `dev.yaml` (catalogue in view), `dev2.yaml` to `dev10.yaml` (brief only).
-DEV_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")
+# Tuned on: `dev.yaml` (catalogue in view), `dev2.yaml` to `dev11.yaml` (brief only).
+DEV_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11")
 EVAL_PHONE_PREFIX = "19990"  # eval customers are deleted after the run
 
 # A product type → the category slugs it accepts (a product in a child category counts).

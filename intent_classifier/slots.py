@@ -172,7 +172,7 @@ _MIN_AFTER = re.compile(
 )
 _LOOSE_MAX = re.compile(rf"(?<!\w){_CLITIC}(?:{_LOOSE_MAX_WORDS})\s*{_AMOUNT}(?!\w)", re.IGNORECASE)
 _LOOSE_MAX_AFTER = re.compile(
-    rf"{_AMOUNT}\s*(?:budget|is my budget|is all i have|or so|ish|تقريبا|ميزانيتي|بس)(?!\w)",
+    rf"{_AMOUNT}\s*(?:budget|is my budget|is all i have|or so|ish|for an?|تقريبا|ميزانيتي|بس)(?!\w)",
     re.IGNORECASE,
 )
 # Arabic "for" glued to an amount after a product: "ماك بوك اير ب ٦٠٠" asks for one at about
@@ -361,6 +361,8 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "ماك بوك",
         "ماكبوك",
         "surface laptop",
+        "galaxy book",
+        "جالكسي بوك",
         "thinkpad",
         "ثينك باد",
         "ثنك باد",
@@ -696,6 +698,10 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "ساوند لينك",
     ),
     "smartwatches": (
+        "on the wrist",  # "something classy on the wrist that shows his messages"
+        "on his wrist",
+        "on her wrist",
+        "on my wrist",
         "smartwatch",
         "smart watch",
         "watch",
@@ -895,6 +901,10 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "اجهزه العاب",
     ),
     "gaming-accessories": (
+        "steering wheel",
+        "racing wheel",
+        "دركسون",  # the Gulf's steering wheel, for racing games
+        "ستيرنج",
         "controller",
         "game controller",
         "gamepad",
@@ -990,6 +1000,11 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "power adaptor",
         "wall adapter",
         "wall charger",
+        "wall plug",
+        "plug adapter",
+        "فيش",  # the Gulf's plug: "فيش يشحن الجوال واللابتوب"
+        "راس شاحن",
+        "راس الشاحن",
         "car charger",
         "wireless charger",
         "fast charger",
@@ -1713,6 +1728,10 @@ def extract(text: str) -> dict[str, Any]:
         # "800 to 1000 for an asus gaming laptop": with no product type before "for", what
         # follows it is the product, brand included (as `category_hint` reads the type).
         limits, targets = targets, []
+    elif limits and _type_only_after_for(types):
+        # "razer kraken for my ps5", "anker for the macbook": a brand named before "for"
+        # makes the product, for that device (not the device)
+        types = []
     if limits:
         slots["brand"] = limits[0]
         if len(limits) > 1:
@@ -1720,6 +1739,34 @@ def extract(text: str) -> dict[str, Any]:
     if targets:
         slots["brand_for"] = targets[0]
     category = _category_of(types)
+    if category and _a_speaker_meant(normalise(text), types):
+        category = "speakers"
     if category:
         slots["category"] = category
     return slots
+
+
+# The Gulf's "سماعة" is a speaker as often as headphones: said with where a speaker plays
+# ("سماعة للمجلس صوتها قوي", "سماعات للبحر والكشتات", "سماعة للتلفزيون") and nothing worn
+# ("تغطي اذني", "للجري", "للقيمنق"), it is a speaker.
+_EITHER_SPEAKER_OR_HEADPHONES = frozenset({"سماعه", "سماعات", "سماعتين"})
+_WHERE_A_SPEAKER_PLAYS = re.compile(
+    r"(?:^|\s)[وبلف]?(?:ال|لل)?(?:مجلس|مجالس|حفله|حفلات|بحر|شاطي|شاطئ|كشته|كشتات|استراحه|"
+    r"طلعات|رحلات|بر|حوش|تلفزيون|تلفاز|شاشه|صاله)(?:\s|$|[?؟،,.!])"
+    r"|صوت(?:ها|ه|هم)? (?:عالي|عاليه|قوي|قويه|يهز|يرج)"
+)
+_WORN = re.compile(
+    r"(?:^|\s)\S*(?:اذن|اذني|اذنه|اذنها|راس|راسي|ركض|اركض|جري|جيم|نادي|نوم|انام|مكالم|مايك|"
+    r"قيمنق|قيمنج|العاب|عازل|عزل|تعزل)"
+)
+
+
+def _a_speaker_meant(plain: str, types: list[_Found]) -> bool:
+    own = [f for f in types if f.role == "own"]
+    return (
+        len(own) == 1
+        and own[0].phrase in _EITHER_SPEAKER_OR_HEADPHONES
+        and bool(_WHERE_A_SPEAKER_PLAYS.search(plain))
+        and not _WORN.search(plain)
+        and any(slug == "speakers" for _name, slug in _catalog_names()[1])
+    )

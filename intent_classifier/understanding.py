@@ -227,7 +227,10 @@ def understand(text: str, context: ClassifyContext | None = None) -> Understandi
         question=question,
         how_to=bool(_HOW_TO.search(plain)),
         after_sale=after_sale,
-        complaint=(after_sale or bool(_MINE.search(plain))) and bool(_PROBLEM.search(plain)),
+        # "my tv broke, need a 55 inch under 500": a budget makes it a new one asked for
+        complaint=(after_sale or bool(_MINE.search(plain)))
+        and bool(_PROBLEM.search(plain))
+        and not ({"budget_max", "budget_min"} & intent.slots.keys()),
         compares=slot_rules.compare_asked(text),
         restock=bool(_RESTOCK.search(plain)),
         stocked=question and bool(_STOCKED.search(plain)) and not _USED.search(plain),

@@ -407,7 +407,34 @@ def _search(
     if not products and limited:
         # "gift under $50", "acer nitro": the words found nothing, the limits are the ask.
         products = _listing(filters, None, request.limit)
+    if not products and _GIFT.search(words.lower()) and not _GIFT_SERVICE.search(words.lower()):
+        # "ابي اشتري هدية لاختي بعيد ميلادها": nothing said of what she likes
+        products = _gift_ideas(matrix, filters, request.limit)
     return _in_stock_first(products[: request.limit])
+
+
+_GIFT = re.compile(r"\b(?:gift|present)s?\b|(?:^|\s)\S*(?:هديه|هدايا)")
+# Wrapping and gift cards are the shop's to answer, not gift ideas ("ابغاه مغلف هدية").
+_GIFT_SERVICE = re.compile(r"\b(?:wrap\w*|card|cards|voucher\w*)\b|غلف|تغليف|مغلف|بطاق|كرت|قسيم")
+
+
+def _gift_ideas(matrix: index.ProductMatrix, filters: SearchFilters, limit: int) -> list[Product]:
+    """Gift ideas when nothing narrows them: from each department, the in-stock product
+    nearest its median price, from the smallest gift to the largest."""
+    positions = np.nonzero(filters_mask(matrix, replace(filters, in_stock=True)))[0]
+    department = np.where(
+        matrix.parent_category[positions] >= 0,
+        matrix.parent_category[positions],
+        matrix.category[positions],
+    )
+    picks = []
+    for dept in np.unique(department):
+        rows = positions[department == dept]
+        prices = matrix.price[rows]
+        picks.append(int(rows[int(np.argmin(np.abs(prices - np.median(prices))))]))
+    best = sorted(picks, key=lambda row: matrix.price[row])[:limit]
+    current = _products_current(matrix, best, in_stock=True)
+    return [current[pk] for pk in (int(matrix.ids[row]) for row in best) if pk in current]
 
 
 _FEW = 3  # fewer products of the named type than this: other types the words found follow
@@ -422,9 +449,10 @@ USE_CASE_DISTANCE = 0.72
 # category would turn commands the classifier is unsure of into searches.
 ARABIC_USE_CASE_DISTANCE = 0.82
 _SIBLING_GAP = 0.05  # how much closer a sub-category must be than the next to stand out
-_THING = re.compile(r"(?:^|\s)(?:شي|شيء|اشي|حاجه|جهاز)(?:\s|$)")
+# A gift is a "something" too: "هدية لزوجتي تحب التصوير", "a gift for my dad who likes music".
+_THING = re.compile(r"(?:^|\s)(?:شي|شيء|اشي|حاجه|جهاز|هديه|هدايا)(?:\s|$)")
 _THING_WORDS = frozenset({"something", "anything", "thing", "device", "gadget", "جهاز", "حاجه"})
-_SOMETHING = re.compile(r"\b(?:something|anything|a thing|a device|a gadget)\b")
+_SOMETHING = re.compile(r"\b(?:something|anything|a thing|a device|a gadget|a gift|a present)\b")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]")
 
 

@@ -729,6 +729,7 @@ def test_a_complaint_about_a_product_received_gets_the_faq_not_a_search(
         ("do you sell used phones?", "stocked", False),
         ("تبيعون جوالات مستعملة؟", "stocked", False),
         ("can i rent a camera for the weekend", "service", True),
+        ("wallah my tv broke, need 55 inch under 500 fast", "complaint", False),  # a new one
         # a word before a comma still counts
         ("الطرد فيه غلط، بعتولي لون تاني", "complaint", True),
     ],

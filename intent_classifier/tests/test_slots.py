@@ -407,6 +407,8 @@ def catalogue(db) -> Iterator[None]:
     CategoryFactory(slug="consoles", name_en="Consoles", name_ar="أجهزة ألعاب", parent=gaming)
     CategoryFactory(slug="cameras", name_en="Cameras", name_ar="كاميرات")
     CategoryFactory(slug="smartwatches", name_en="Smartwatches", name_ar="ساعات ذكية")
+    CategoryFactory(slug="headphones", name_en="Headphones", name_ar="سماعات")
+    CategoryFactory(slug="speakers", name_en="Speakers", name_ar="سبيكرات")
     yield
     catalog_cache_clear()
 
@@ -440,6 +442,15 @@ def catalogue(db) -> Iterator[None]:
         # Maghrebi: a "PC portable" is a laptop, a "portable" alone a phone
         ("بغيت بيسي بورطابل للقراية", "laptops"),
         ("بغيت بورطابل سامسونج", "phones"),
+        # the Gulf's "سماعة": a speaker where a speaker plays, headphones when worn
+        ("سماعة للمجلس صوتها قوي", "speakers"),
+        ("ابي سماعات للبحر والكشتات", "speakers"),
+        ("سماعة للتلفزيون", "speakers"),
+        ("سماعة تغطي اذني", "headphones"),
+        ("سماعة للمجلس بس للالعاب بمايك", "headphones"),
+        ("سماعة", "headphones"),
+        ("need a wall plug for my iphone", "chargers"),
+        ("something classy on the wrist that shows his messages", "smartwatches"),
     ],
 )
 def test_the_category_hint_is_the_head_of_the_phrase(catalogue, text: str, category: str) -> None:
@@ -633,3 +644,29 @@ def test_a_shop_question_read_with_its_products_made_generic(catalogue, text, ge
     from intent_classifier.slots import products_made_generic
 
     assert products_made_generic(text) == generic
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("sony for my iphone", None),  # only the device named: no type it sets
+        ("ابي سوني للايفون", None),
+        ("sony headphones for my iphone", "headphones"),
+    ],
+)
+def test_a_brand_before_for_makes_the_product_not_the_device_it_is_for(
+    catalogue, text, category
+) -> None:
+    # when
+    slots = extract(text)
+    # then: that brand's product
+    assert slots.get("brand") == "sony"
+    assert slots.get("category") == category
+
+
+@pytest.mark.parametrize(
+    ("text", "high"),
+    [("twelve hundred for a macbook air, what can i get", Decimal("1200"))],
+)
+def test_an_amount_for_a_product_is_its_budget(text, high) -> None:
+    assert _limits(text) == (None, high)

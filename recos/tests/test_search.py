@@ -471,3 +471,20 @@ def test_a_broad_type_with_a_use_in_dialect_narrows_by_the_words_of_use(catalog,
     assert search.use_case_subcategory(vector, "laptops", asked) == "business-laptops"
     assert search.use_case_subcategory(vector, "laptops", "ابي لابتوب زين") is None
     assert search.use_case_subcategory(vector, "laptops") is None
+
+
+def test_a_gift_with_nothing_said_of_its_use_gets_one_idea_per_department(trained):
+    # given: nothing close to the words, no type, no limit
+    from inventory.models import Product
+    from recos.search import SearchRequest, product_search
+
+    # when
+    found = product_search(SearchRequest(query="looking for a birthday gift for my sister"))
+    # then: in-stock products of different departments, the smallest gift first
+    departments = [(p.category.parent or p.category).pk for p in found.products]
+    in_stock = Product.objects.filter(active=True, stock__gt=0)
+    assert len(found.products) == len({(p.category.parent or p.category).pk for p in in_stock})
+    assert len(set(departments)) == len(departments) > 1
+    assert all(p.stock > 0 for p in found.products)
+    prices = [p.price for p in found.products]
+    assert prices == sorted(prices)

@@ -83,6 +83,7 @@ COMPARE_STATE = "compare"
 CLARIFY_STATE = "clarify"
 FAQ_TRY = "try"  # the FAQ answers a match, else declines
 FAQ_OVERRIDE = "override"  # the FAQ answers only a much closer match (see helpdesk)
+SEARCH_GUESS = "guess"  # the search's last guess before asking back (see recos)
 
 # Intents that are not about products: a text naming products with one of these ("help
 # me find a tablet") is a search.
@@ -227,9 +228,15 @@ def route_text(understanding: Understanding) -> list[Route]:
         routes.append((SEARCH_STATE, ""))  # "what's new?": the newest products
     elif u.question:
         routes.append((FAQ_STATE, ""))
-    # Unsure and nothing found: a close FAQ still answers ("my order came broken"), else
-    # the customer is asked back.
-    routes += [(SEARCH_STATE, ""), (FAQ_STATE, FAQ_TRY), (CLARIFY_STATE, "")]
+    # Unsure and nothing found: a close FAQ still answers ("my order came broken"), then
+    # the search's last guess at an Arabic use ("جدتي تبي تسمع القرآن في غرفتها"), else the
+    # customer is asked back.
+    routes += [
+        (SEARCH_STATE, ""),
+        (FAQ_STATE, FAQ_TRY),
+        (SEARCH_STATE, SEARCH_GUESS),
+        (CLARIFY_STATE, ""),
+    ]
     return list(dict.fromkeys(routes))
 
 

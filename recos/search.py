@@ -247,6 +247,10 @@ class SearchRequest:
     brand_slugs: tuple[str, ...] = ()
     category_slug: str | None = None  # a boost: never excludes what the words name
     newest: bool = False  # "what's new?": the latest products in, not what the words say
+    # The router's last guess before asking the customer back: an Arabic use is matched
+    # against the categories' Arabic terms even without a "something" ("جدتي تبي تسمع
+    # القرآن في غرفتها" → speakers).
+    guess: bool = False
     limit: int = 30
 
     @property
@@ -288,7 +292,9 @@ def product_search(request: SearchRequest) -> SearchResult:
     if vector is not None and not request.category_slug:
         # No product type named: what the customer wants it for may say ("something to
         # listen to music while running" → earbuds).
-        request = replace(request, category_slug=use_case_category(vector, words))
+        request = replace(
+            request, category_slug=use_case_category(vector, words, guess=request.guess)
+        )
         guessed = request.category_slug is not None
     elif vector is not None and request.category_slug and not _names_a_line(words):
         # A broad type named with a use ("laptop for office work" is a business laptop):
@@ -448,6 +454,10 @@ USE_CASE_DISTANCE = 0.72
 # from the mixed-language profile. Only such a request: any Arabic text within 0.82 of a
 # category would turn commands the classifier is unsure of into searches.
 ARABIC_USE_CASE_DISTANCE = 0.82
+# The router's last guess at an Arabic use that asks for no "something" ("جدتي تبي تسمع
+# القرآن في غرفتها", 0.68 from the audio categories) takes a closer one: an unrelated
+# message ("ابي اعمل اعلان معاكم") sits about 0.78 from some category.
+GUESS_DISTANCE = 0.72
 _SIBLING_GAP = 0.05  # how much closer a sub-category must be than the next to stand out
 # A gift is a "something" too: "هدية لزوجتي تحب التصوير", "a gift for my dad who likes music".
 _THING = re.compile(r"(?:^|\s)(?:شي|شيء|اشي|حاجه|جهاز|هديه|هدايا)(?:\s|$)")
@@ -566,9 +576,10 @@ def use_case_subcategory(vector: np.ndarray, parent: str, words: str = "") -> st
     return _use_case_by_words(profiles, words, rows) if _ARABIC_WORD.search(words) else None
 
 
-def use_case_category(vector: np.ndarray, words: str = "") -> str | None:
+def use_case_category(vector: np.ndarray, words: str = "", *, guess: bool = False) -> str | None:
     """The category whose search terms (what customers use it for) are closest to the
-    request (`vector`, of `words`), if close enough; nonsense is far from every one."""
+    request (`vector`, of `words`), if close enough; nonsense is far from every one.
+    `guess`: the router's last guess (see `SearchRequest.guess`)."""
     profiles = category_profiles.get(get_encoder().name)
     if not profiles.slugs:
         return None
@@ -583,14 +594,16 @@ def use_case_category(vector: np.ndarray, words: str = "") -> str | None:
     if _SOMETHING.search(words.lower()):
         # "something big to watch football on in the majlis": the words of use decide
         return _use_case_by_words(profiles, words)
-    if not (_THING.search(words) and _ARABIC_WORD.search(words)):
+    if not ((guess or _THING.search(words)) and _ARABIC_WORD.search(words)):
         return None
+    thing = bool(_THING.search(words))
     distances = 1.0 - profiles.arabic @ vector
     best = int(np.argmin(distances))
-    if distances[best] <= ARABIC_USE_CASE_DISTANCE:
+    if distances[best] <= (ARABIC_USE_CASE_DISTANCE if thing else GUESS_DISTANCE):
         return profiles.slugs[best]
-    # Dialect the encoder places far from every category: the words of use decide.
-    return _use_case_by_words(profiles, words)
+    # Dialect the encoder places far from every category: the words of use decide (not
+    # for a guess at words that asked for no thing: one word in common is too little).
+    return _use_case_by_words(profiles, words) if thing else None
 
 
 def _listing(filters: SearchFilters, category_slug: str | None, limit: int) -> list[Product]:

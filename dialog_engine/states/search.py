@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -11,7 +14,7 @@ from message_bus.dto import Button, ReplyButtons
 from orders.calculations import format_money
 from recos.search import LimitBroken, SearchRequest, product_named, product_search
 
-from ..state_router import register
+from ..state_router import SEARCH_GUESS, register
 from .base import DECLINE, State, StateResult, TurnContext
 from .common import (
     budget_label,
@@ -22,6 +25,9 @@ from .common import (
     search_remember,
     to_decimal,
 )
+
+if TYPE_CHECKING:
+    from intent_classifier import Understanding
 
 RESULTS_MAX = 60
 
@@ -42,6 +48,8 @@ class SearchState(State):
 
     def handle(self, ctx: TurnContext) -> StateResult:
         u = ctx.understanding
+        if ctx.payload == SEARCH_GUESS:
+            return self._guess(ctx)
         if u is not None and not ctx.payload:
             if (
                 u.intent == IntentName.BRAND
@@ -54,16 +62,7 @@ class SearchState(State):
                 named = product_named(u.query or u.text, ctx.language, u.slots.get("brand"))
                 if named is not None:
                     return StateResult(then="product_detail", then_payload=named.sku)
-            brands = u.slots.get("brands") or ([u.slots["brand"]] if "brand" in u.slots else [])
-            search_remember(
-                ctx,
-                query=u.query,
-                price_min=u.slots.get("budget_min"),
-                price_max=u.slots.get("budget_max"),
-                brands=brands,
-                category=u.slots.get("category"),
-                newest=bool(u.slots.get("newest")),
-            )
+            _remember(ctx, u)
         request = _request(ctx)
         if request is None:
             return StateResult(
@@ -100,6 +99,37 @@ class SearchState(State):
             ],
             next_state="assistant",
         )
+
+    def _guess(self, ctx: TurnContext) -> StateResult:
+        """The router's last guess before asking back: products for the use the words
+        name, under a heading that says it is a guess; else it declines."""
+        if ctx.understanding is None:
+            return DECLINE
+        _remember(ctx, ctx.understanding)
+        request = _request(ctx)
+        if request is None:
+            return DECLINE
+        result = product_search(replace(request, guess=True))
+        if not result.products:
+            return DECLINE
+        _typed_search_record(ctx, results=len(result.products))
+        shown, _more = page_of(result.products, 1)
+        body = _("I am not sure I understood. Is it one of these?")
+        return _listed(ctx, shown, body, _("Results"))
+
+
+def _remember(ctx: TurnContext, u: Understanding) -> None:
+    """What the customer searched for, for paging and for what they say next."""
+    brands = u.slots.get("brands") or ([u.slots["brand"]] if "brand" in u.slots else [])
+    search_remember(
+        ctx,
+        query=u.query,
+        price_min=u.slots.get("budget_min"),
+        price_max=u.slots.get("budget_max"),
+        brands=brands,
+        category=u.slots.get("category"),
+        newest=bool(u.slots.get("newest")),
+    )
 
 
 def _typed_search_record(ctx: TurnContext, *, results: int) -> None:

@@ -586,6 +586,23 @@ def test_an_unsure_shop_question_naming_a_type_tries_the_faq_at_its_usual_distan
     assert route_text(limited)[:2] == [("faq_answer", FAQ_OVERRIDE), ("search", "")]
 
 
+def test_an_unsure_message_gets_the_searchs_last_guess_before_being_asked_back():
+    from dialog_engine.state_router import FAQ_TRY, SEARCH_GUESS, route_text
+    from intent_classifier.types import IntentName
+    from intent_classifier.understanding import Understanding
+
+    unsure = Understanding(
+        "جدتي تبي تسمع القرآن في غرفتها", "جدتي تبي تسمع القران في غرفتها", IntentName.FAQ, 0.3
+    )
+    # then: the search, a close FAQ, the search's guess at the use, then the question back
+    assert route_text(unsure) == [
+        ("search", ""),
+        ("faq_answer", FAQ_TRY),
+        ("search", SEARCH_GUESS),
+        ("clarify", ""),
+    ]
+
+
 def test_a_sure_shop_question_asking_for_a_type_the_shop_has_falls_back_to_the_search():
     # given: the classifier sure it is a shop question, "do you have …" about a type
     from dialog_engine.state_router import FAQ_TRY, route_text

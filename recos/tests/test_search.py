@@ -287,6 +287,16 @@ def test_an_arabic_request_for_something_is_matched_against_the_arabic_terms(cat
     # same words not asking for a thing are not (an unsure command stays one)
     assert use_case_category(vector, asked) == "smartwatches"
     assert use_case_category(vector, "اتابع فيه نبضات قلبي ونومي") is None
+    # except as the router's last guess before asking the customer back, within its own
+    # distance of the Arabic terms (and never by a word in common alone)
+    from recos import search
+
+    unasked = "اتابع فيه نبضات قلبي ونومي"
+    vector = get_encoder().encode([encoder_text(unasked)])[0]
+    monkeypatch.setattr(search, "GUESS_DISTANCE", search.ARABIC_USE_CASE_DISTANCE)
+    assert use_case_category(vector, unasked, guess=True) == "smartwatches"
+    monkeypatch.setattr(search, "GUESS_DISTANCE", 0.0)
+    assert use_case_category(vector, unasked, guess=True) is None
 
 
 def test_an_arabic_request_for_something_far_for_the_encoder_is_matched_by_its_words(

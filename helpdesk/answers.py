@@ -192,7 +192,8 @@ def faq_answer(
     readings = [question]
     if generic and generic != question and _asks_beyond_products(generic):
         readings.append(generic)
-    vectors = encoder.encode([encoder_text(text) for text in readings])
+    encoded = [encoder_text(text) for text in readings]
+    vectors = encoder.encode(encoded)
     similarities = (matrix.vectors @ vectors.T).max(axis=1)
     best: dict[int, float] = {}
     closest: dict[int, list[str]] = {}
@@ -213,8 +214,8 @@ def faq_answer(
         ridge = np.max(
             [
                 matrix.ridge.scores(v, grams)
-                for v, text in zip(vectors, readings, strict=True)
-                for grams in dict.fromkeys((text, encoder_text(text)))
+                for v, text, msa in zip(vectors, readings, encoded, strict=True)
+                for grams in dict.fromkeys((text, msa))
             ],
             axis=0,
         )

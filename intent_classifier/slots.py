@@ -1739,7 +1739,7 @@ def extract(text: str) -> dict[str, Any]:
     if targets:
         slots["brand_for"] = targets[0]
     category = _category_of(types)
-    if category and _a_speaker_meant(normalise(text), types):
+    if category and _a_speaker_meant(text, types):
         category = "speakers"
     if category:
         slots["category"] = category
@@ -1761,12 +1761,13 @@ _WORN = re.compile(
 )
 
 
-def _a_speaker_meant(plain: str, types: list[_Found]) -> bool:
+def _a_speaker_meant(text: str, types: list[_Found]) -> bool:
     own = [f for f in types if f.role == "own"]
+    if len(own) != 1 or own[0].phrase not in _EITHER_SPEAKER_OR_HEADPHONES:
+        return False
+    plain = normalise(text)
     return (
-        len(own) == 1
-        and own[0].phrase in _EITHER_SPEAKER_OR_HEADPHONES
-        and bool(_WHERE_A_SPEAKER_PLAYS.search(plain))
+        bool(_WHERE_A_SPEAKER_PLAYS.search(plain))
         and not _WORN.search(plain)
         and any(slug == "speakers" for _name, slug in _catalog_names()[1])
     )

@@ -419,11 +419,6 @@ def _search(
     return _in_stock_first(products[: request.limit])
 
 
-_GIFT = re.compile(r"\b(?:gift|present)s?\b|(?:^|\s)\S*(?:هديه|هدايا)")
-# Wrapping and gift cards are the shop's to answer, not gift ideas ("ابغاه مغلف هدية").
-_GIFT_SERVICE = re.compile(r"\b(?:wrap\w*|card|cards|voucher\w*)\b|غلف|تغليف|مغلف|بطاق|كرت|قسيم")
-
-
 def _gift_ideas(matrix: index.ProductMatrix, filters: SearchFilters, limit: int) -> list[Product]:
     """Gift ideas when nothing narrows them: from each department, the in-stock product
     nearest its median price, from the smallest gift to the largest."""
@@ -460,10 +455,15 @@ ARABIC_USE_CASE_DISTANCE = 0.82
 GUESS_DISTANCE = 0.72
 _SIBLING_GAP = 0.05  # how much closer a sub-category must be than the next to stand out
 # A gift is a "something" too: "هدية لزوجتي تحب التصوير", "a gift for my dad who likes music".
-_THING = re.compile(r"(?:^|\s)(?:شي|شيء|اشي|حاجه|جهاز|هديه|هدايا)(?:\s|$)")
+_GIFT_EN = "gift|present"
+_GIFT_AR = "هديه|هدايا"
+_THING = re.compile(rf"(?:^|\s)(?:شي|شيء|اشي|حاجه|جهاز|{_GIFT_AR})(?:\s|$)")
 _THING_WORDS = frozenset({"something", "anything", "thing", "device", "gadget", "جهاز", "حاجه"})
-_SOMETHING = re.compile(r"\b(?:something|anything|a thing|a device|a gadget|a gift|a present)\b")
+_SOMETHING = re.compile(rf"\b(?:something|anything|a thing|a device|a gadget|a (?:{_GIFT_EN}))\b")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]")
+_GIFT = re.compile(rf"\b(?:{_GIFT_EN})s?\b|(?:^|\s)\S*(?:{_GIFT_AR})")
+# Wrapping and gift cards are the shop's to answer, not gift ideas ("ابغاه مغلف هدية").
+_GIFT_SERVICE = re.compile(r"\b(?:wrap\w*|card|cards|voucher\w*)\b|غلف|تغليف|مغلف|بطاق|كرت|قسيم")
 
 
 @dataclass(frozen=True)
